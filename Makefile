@@ -1,0 +1,36 @@
+# cxanalysis: `make run` runs the main job on the bundled samples, `make test` runs every test.
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint clean lock realdata
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11); set PYTHON=..."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/cx read data/samples --config data/samples/cx.yml --summary
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check cxanalysis tests scripts
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check cxanalysis tests scripts
+	$(VENV)/bin/ruff format --check cxanalysis tests scripts
+
+# Checks against ../shared/data (not in a user's clone): exact accounting of the real files.
+realdata: $(STAMP)
+	$(PY) scripts/check_real_data.py ../shared/data/twcs
+
+# Regenerate constraints.txt from the current environment.
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

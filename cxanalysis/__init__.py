@@ -1,0 +1,44 @@
+"""cxanalysis: measure the quality of customer-support conversations.
+
+Public API (DESIGN.md section 8) — implemented so far::
+
+    import cxanalysis as cx
+    df = cx.read_transcripts(source, format=None, **options)
+    df, rejects = cx.read_transcripts(source, return_rejects=True)
+    for chunk, rej in cx.read_transcripts(big, chunksize=100_000): ...
+"""
+
+from __future__ import annotations
+
+from . import schema
+from .accessor import CxAccessor
+from .config import load_config
+from .errors import ConfigError, CxError, CxWarning, ParseError, RoleWarning, SchemaError
+from .readers import FORMATS, read_transcripts
+from .roles import ROLE_ALIASES
+from .schema import validate
+from .summary import format_summary, summarize
+from .text import COVERED_LANGUAGES, detect_languages
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "COVERED_LANGUAGES",
+    "ConfigError",
+    "CxAccessor",
+    "CxError",
+    "CxWarning",
+    "FORMATS",
+    "ParseError",
+    "ROLE_ALIASES",
+    "RoleWarning",
+    "SchemaError",
+    "__version__",
+    "detect_languages",
+    "format_summary",
+    "load_config",
+    "read_transcripts",
+    "schema",
+    "summarize",
+    "validate",
+]
