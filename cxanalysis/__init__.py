@@ -6,6 +6,7 @@ Public API (DESIGN.md section 8) — implemented so far::
     df = cx.read_transcripts(source, format=None, **options)
     df, rejects = cx.read_transcripts(source, return_rejects=True)
     for chunk, rej in cx.read_transcripts(big, chunksize=100_000): ...
+    cx.to_convokit(df, path)                 # and format="convokit" to read
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .accessor import CxAccessor
 from .config import load_config
 from .errors import ConfigError, CxError, CxWarning, ParseError, RoleWarning, SchemaError
 from .readers import FORMATS, read_transcripts
+from .readers.convokit import to_convokit
 from .roles import ROLE_ALIASES
 from .schema import validate
 from .summary import format_summary, summarize
@@ -40,5 +42,6 @@ __all__ = [
     "read_transcripts",
     "schema",
     "summarize",
+    "to_convokit",
     "validate",
 ]

@@ -4,7 +4,8 @@ Readers pass the role labels and speaker names they found; :func:`resolve_roles`
 through, in this order:
 
 1. the caller's explicit mapping (``roles={"Lei": "agent", "VIP": "customer"}``), matched on
-   the role label first, then on the speaker;
+   the role label first, then on the speaker (a role label that means ``system``, such as a
+   help desk's internal note, wins over the speaker rules below);
 2. the agent list / agent email addresses / agent domains of ``roles=`` (a speaker in it is an
    agent; when that list is given, a speaker not in it and without a role label is a customer);
 3. the default alias table :data:`ROLE_ALIASES` (en, zh, ja, ru labels, case-insensitive).
@@ -184,6 +185,8 @@ def resolve_roles(
 def _decide(label: str, speaker: str, rules: RoleRules) -> str | None:
     if label and label in rules.mapping:
         return rules.mapping[label]
+    if label and ROLE_ALIASES.get(label) == "system":
+        return "system"  # an internal note or event stays system even when its author is a listed agent
     spk = speaker.strip().casefold()
     if spk and spk in rules.mapping:
         return rules.mapping[spk]

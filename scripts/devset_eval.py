@@ -61,6 +61,7 @@ MARKERS: tuple[str, ...] = (
 )
 NOT_IMPLEMENTED = "not implemented"
 COUNT_COLUMNS = frozenset({"support", "tp", "fp", "fn", "n_na"})
+TABLE_COLUMNS = ("marker", "support", "tp", "fp", "fn", "precision", "recall", "f1", "n_na", "status")
 
 
 def import_cx() -> ModuleType:
@@ -134,7 +135,7 @@ def evaluate(labels: pd.DataFrame, messages: pd.DataFrame) -> pd.DataFrame:
         else:
             support = int(gold[marker].sum())
             table.append({"marker": marker, "support": support, "status": NOT_IMPLEMENTED})
-    result = pd.DataFrame(table)
+    result = pd.DataFrame(table).reindex(columns=list(TABLE_COLUMNS))
     done = result[result["status"] == "ok"]
     if not done.empty:
         tp, fp, fn = (int(done[c].sum()) for c in ("tp", "fp", "fn"))

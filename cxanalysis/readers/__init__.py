@@ -15,9 +15,9 @@ import pandas as pd
 
 from ..errors import CxWarning, ParseError
 from ..schema import empty_frame, validate
-from . import table, twitter  # noqa: F401  (registration)
+from . import chatlog, convokit, intercom, mail, table, twitter, zendesk  # noqa: F401  (registration)
 from ._build import finalize, rejects_frame
-from ._registry import FORMATS, Format, register, sniff
+from ._registry import FORMATS, Format, best_guess, register, sniff
 from ._source import Source, expand
 
 __all__ = ["read_transcripts", "FORMATS", "Format", "register", "sniff", "Source"]
@@ -110,6 +110,11 @@ def read_transcripts(
         name = format
         if name is None:
             name, _ = sniff(src)
+        if name is None and not many:
+            # a lone file that looks like some format, however faintly (a table without the
+            # usual column names, say), goes to that reader: with columns= it reads, and
+            # otherwise its error says precisely what is missing
+            name, _ = best_guess(src)
         if name is None:
             if not many:
                 raise ParseError(f"cannot tell the format; pass format= (one of {sorted(FORMATS)})", src.name)

@@ -60,11 +60,12 @@ class RawResult:
 def canonical_id(values: pd.Series) -> pd.Series:
     """Ids as canonical strings: stripped, ``3.0`` → ``"3"``, empty → missing."""
     s = values.astype(object).where(values.notna(), None)
-    s = s.map(_canon_one, na_action="ignore")
+    s = s.map(canonical_id_one, na_action="ignore")
     return s.where(s.notna() & (s != ""), None)
 
 
-def _canon_one(value: Any) -> str:
+def canonical_id_one(value: Any) -> str:
+    """One id as a canonical string (``3.0`` → ``"3"``; ``""`` for NaN)."""
     if isinstance(value, float):
         if np.isnan(value):
             return ""

@@ -39,11 +39,17 @@ def register(fmt: Format) -> Format:
     return fmt
 
 
-def sniff(source: Source) -> tuple[str | None, int]:
-    """The best format for ``source`` and its confidence (None when nothing reaches the bar)."""
+def best_guess(source: Source) -> tuple[str | None, int]:
+    """The format with the highest confidence for ``source``, however low (None if all are 0)."""
     best, score = None, 0
     for fmt in FORMATS.values():
         s = fmt.sniff(source)
         if s > score:
             best, score = fmt.name, s
+    return best, score
+
+
+def sniff(source: Source) -> tuple[str | None, int]:
+    """The best format for ``source`` and its confidence (None when nothing reaches the bar)."""
+    best, score = best_guess(source)
     return (best, score) if score >= MIN_CONFIDENCE else (None, score)

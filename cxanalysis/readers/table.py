@@ -201,7 +201,7 @@ def _sniff_delimited(src: Source, delimiter: str, suffixes: tuple[str, ...]) -> 
         return 80 if by_suffix else 50
     if has_alias(header, "text"):
         return 40 if by_suffix else 20
-    return 5 if by_suffix else 0  # a table, but not of messages (e.g. MANIFEST.csv)
+    return 5 if by_suffix else 1  # a table, but not of messages (e.g. MANIFEST.csv)
 
 
 def _sniff_jsonl(src: Source) -> int:

@@ -11,7 +11,9 @@ in_response_to_tweet_id`` (a leading unnamed index column, as pandas exports wri
 - ``role``: ``inbound`` True → customer, False → agent; ``speaker``: ``author_id``.
 - ``agent``: the brand's agent signature at the end of the tweet (``^BL``, ``/NQ``, ``-Ana``,
   ``*JD``) as ``"<handle> ^BL"``; else the brand handle.
-- ``reply_to``: ``in_response_to_tweet_id``; ``meta.response_tweet_id`` keeps the replies list.
+- ``reply_to``: ``in_response_to_tweet_id``; ``meta.response_tweet_id`` keeps the replies list
+  (a value that is not a list of ids, such as a spreadsheet's ``#####``, is kept as written and
+  ignored for threading: the reverse links carry the same information).
 - ``channel``: social; ``created_at`` like ``Tue Oct 31 22:10:47 +0000 2017`` (other styles
   are parsed too).
 """
@@ -26,7 +28,7 @@ import pandas as pd
 
 from .._time import parse_timestamps
 from ..errors import ParseError
-from ._build import RawResult, canonical_id
+from ._build import RawResult, canonical_id, canonical_id_one
 from ._csvrecords import read_records
 from ._registry import Format, register
 from ._source import Source, head
@@ -74,8 +76,8 @@ def _id_list(value: str) -> list[str] | None:
         tok = tok.strip()
         if not tok:
             continue
-        canon = canonical_id(pd.Series([tok])).iloc[0]
-        if canon is None or not _TWEET_ID.match(canon):
+        canon = canonical_id_one(tok)
+        if not _TWEET_ID.match(canon):
             return None
         out.append(canon)
     return out
@@ -119,9 +121,10 @@ def read_twitter(sources: list[Source], *, encoding: str | None = None, tz: str 
     todo = reasons.isna() & bad
     reasons[todo] = [f"unparseable created_at {v!r}" for v in frame["created_at"][todo]]
     links_out = frame["response_tweet_id"].fillna("").astype(str).map(_id_list)
+    junk_links = links_out.isna()  # redundant with the reverse links: kept raw in meta, not rejected
     parent = frame["in_response_to_tweet_id"].fillna("").astype(str).map(_id_list)
-    bad_links = reasons.isna() & (links_out.isna() | parent.isna() | parent.map(lambda v: v is not None and len(v) > 1))
-    reasons[bad_links] = "response_tweet_id / in_response_to_tweet_id hold something that is not a tweet id"
+    bad_parent = reasons.isna() & (parent.isna() | parent.map(lambda v: v is not None and len(v) > 1))
+    reasons[bad_parent] = [f"in_response_to_tweet_id {v!r} is not one tweet id" for v in frame["in_response_to_tweet_id"][bad_parent]]
 
     # reject before grouping so rejected rows never shape a conversation
     for i in np.flatnonzero(reasons.notna().to_numpy()):
@@ -131,6 +134,8 @@ def read_twitter(sources: list[Source], *, encoding: str | None = None, tz: str 
     frame, tid, ts = frame[good].reset_index(drop=True), tid[good].reset_index(drop=True), ts[good].reset_index(drop=True)
     links_out, parent = links_out[good].reset_index(drop=True), parent[good].reset_index(drop=True)
     inbound = inbound[good].reset_index(drop=True)
+    junk_raw = frame["response_tweet_id"].where(junk_links[good].to_numpy(), None)
+    links_out = links_out.map(lambda v: v if v is not None else [])
 
     uf = _UnionFind()
     for t, outs, par in zip(tid, links_out, parent):
@@ -157,7 +162,7 @@ def read_twitter(sources: list[Source], *, encoding: str | None = None, tz: str 
             "text": text,
             "channel": "social",
             "reply_to": parent.map(lambda v: v[0] if v else None),
-            "meta.response_tweet_id": links_out.map(",".join),
+            "meta.response_tweet_id": links_out.map(",".join).where(junk_raw.isna(), junk_raw),
             "source": frame["source"],
         }
     )

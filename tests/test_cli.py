@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from cxanalysis.cli import main
+
+
+def test_cli_read_summary_lists_every_figure(samples, capsys):
+    assert main(["read", str(samples / "tables"), "--summary"]) == 0
+    out = capsys.readouterr().out
+    for label in ("messages", "conversations", "roles", "agents", "languages", "channels", "time span", "rejects", "files:"):
+        assert label in out
+    assert "callguard_surge_day.csv" in out
+
+
+def test_cli_read_json_and_outputs(samples, tmp_path, capsys):
+    out_file = tmp_path / "frame.parquet"
+    rej_file = tmp_path / "rejects.csv"
+    code = main(["read", str(samples / "broken" / "bad_rows.csv"), "--json", "-o", str(out_file), "--rejects", str(rej_file)])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["rows"] == 3 and summary["rejects"] == 4
+    assert len(pd.read_parquet(out_file)) == 3
+    assert len(pd.read_csv(rej_file)) == 4
+
+
+def test_cli_read_errors_exit_1_with_message(samples, capsys):
+    assert main(["read", str(samples / "broken" / "missing_text_column.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("cx read: error:") and "missing_text_column.csv" in err
+
+
+def test_cli_usage_error_exits_2():
+    with pytest.raises(SystemExit) as exc:
+        main(["read"])
+    assert exc.value.code == 2
+
+
+def test_cli_config_unknown_key_names_line(tmp_path, samples, capsys):
+    cfg = tmp_path / "cx.yml"
+    cfg.write_text("read:\n  tz: UTC\n  timezone: UTC\n")
+    assert main(["read", str(samples / "tables"), "--config", str(cfg)]) == 1
+    assert f"{cfg}:3: unknown key read.timezone" in capsys.readouterr().err

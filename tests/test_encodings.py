@@ -1,0 +1,110 @@
+"""Encodings: long en/zh/ja/ru texts round-trip through the usual encodings, for a CSV and a chat log.
+
+Detection (byte-order mark → strict UTF-8 → charset detection) must find the encoding without
+``encoding=``; an explicit ``encoding=`` always wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+import cxanalysis as cx
+
+# Each text is over 200 characters, so that charset detection has enough to go on.
+TEXTS = {
+    "en": (
+        "Thank you for waiting while I checked your account. The replacement router left our depot this "
+        "morning and should reach you on Thursday before noon. If the courier misses you, a card with a "
+        "collection code will be left, and the parcel will wait at the local shop for seven days."
+    ),
+    "zh": (
+        "感谢您耐心等待，我刚刚查询了您的账户。新的路由器今天上午已经从我们的仓库发出，预计星期四中午之前送到您家。"
+        "如果快递员上门时您不在家，他会留下一张取件通知单，包裹会在附近的便利店保存七天。"
+        "如果还有其他问题，欢迎随时联系我们的客服团队，我们会尽快为您处理，祝您生活愉快。"
+    ),
+    "ja": (
+        "お待たせいたしました。お客様のアカウントを確認いたしました。交換用のルーターは本日午前に当社の倉庫から発送されており、"
+        "木曜日の正午までにお届けする予定でございます。配達時にご不在の場合は、不在連絡票が投函され、"
+        "お荷物はお近くの店舗で七日間保管されます。ほかにご不明な点がございましたら、いつでもお気軽にお問い合わせください。"
+    ),
+    "ru": (
+        "Спасибо, что подождали, пока я проверял ваш аккаунт. Новый роутер сегодня утром отправлен с нашего склада "
+        "и должен прийти к вам в четверг до полудня. Если курьер вас не застанет, он оставит извещение с кодом, "
+        "а посылка будет ждать вас в ближайшем магазине семь дней. Если появятся вопросы, пишите нам в любое время."
+    ),
+}
+ENCODINGS = {
+    "en": ["utf-8", "utf-8-sig", "utf-16"],
+    "zh": ["utf-8", "utf-8-sig", "utf-16", "gb18030"],
+    "ja": ["utf-8", "utf-8-sig", "utf-16", "shift_jis"],
+    "ru": ["utf-8", "utf-8-sig", "utf-16", "cp1251"],
+}
+CASES = [(lang, enc) for lang, encs in ENCODINGS.items() for enc in encs]
+AGENT = {"en": "Agent", "zh": "客服", "ja": "オペレーター", "ru": "Оператор"}
+CUSTOMER = {"en": "Customer", "zh": "顾客", "ja": "お客様", "ru": "Клиент"}
+
+
+def _csv_text(text: str) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["conversation_id", "speaker", "role", "text"])
+    writer.writerow(["c1", "Ann", "customer", text[:40]])
+    writer.writerow(["c1", "Bo", "agent", text])
+    return buf.getvalue()
+
+
+def _chat_text(lang: str, text: str) -> str:
+    colon = ":" if lang in ("en", "ru") else "："
+    return (
+        "# date: 2026-11-22\n"
+        f"[12:01] {CUSTOMER[lang]}{colon}{text[:40]}\n"
+        f"[12:02] {AGENT[lang]}{colon}{text}\n"
+    )
+
+
+@pytest.mark.parametrize(("lang", "encoding"), CASES)
+def test_csv_detected(tmp_path: Path, lang: str, encoding: str) -> None:
+    path = tmp_path / f"t_{lang}.csv"
+    path.write_bytes(_csv_text(TEXTS[lang]).encode(encoding))
+    df, rej = cx.read_transcripts(path, return_rejects=True)
+    assert len(rej) == 0
+    assert df["text"].tolist() == [TEXTS[lang][:40], TEXTS[lang]]
+    assert df["lang"].iloc[1] == lang
+
+
+@pytest.mark.parametrize(("lang", "encoding"), CASES)
+def test_chatlog_detected(tmp_path: Path, lang: str, encoding: str) -> None:
+    path = tmp_path / f"chat_{lang}.txt"
+    path.write_bytes(_chat_text(lang, TEXTS[lang]).encode(encoding))
+    df, rej = cx.read_transcripts(path, return_rejects=True)
+    assert len(rej) == 0
+    assert df["text"].tolist() == [TEXTS[lang][:40], TEXTS[lang]]
+    assert df["role"].tolist() == ["customer", "agent"]
+    assert df["conversation_id"].unique().tolist() == [f"chat_{lang}"]
+
+
+@pytest.mark.parametrize(("lang", "encoding"), [("zh", "gb18030"), ("ja", "shift_jis"), ("ru", "cp1251"), ("en", "utf-16")])
+def test_explicit_encoding(tmp_path: Path, lang: str, encoding: str) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_bytes(_chat_text(lang, TEXTS[lang]).encode(encoding))
+    table = tmp_path / "t.csv"
+    table.write_bytes(_csv_text(TEXTS[lang]).encode(encoding))
+    assert cx.read_transcripts(chat, encoding=encoding)["text"].iloc[1] == TEXTS[lang]
+    assert cx.read_transcripts(table, encoding=encoding)["text"].iloc[1] == TEXTS[lang]
+
+
+def test_explicit_encoding_wins_over_detection(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_bytes(_chat_text("ru", TEXTS["ru"]).encode("utf-8"))
+    # latin-1 decodes any byte: the caller's choice is used as given, even when it is wrong
+    df = cx.read_transcripts(path, encoding="latin-1", format="chatlog", roles={"map": {}, "agents": []})
+    assert len(df) == 0 or df["text"].iloc[-1] != TEXTS["ru"]
+    # an encoding that cannot decode the bytes is an error naming the file and line
+    cp = tmp_path / "ru.txt"
+    cp.write_bytes(_chat_text("ru", TEXTS["ru"]).encode("cp1251"))
+    with pytest.raises(cx.ParseError, match="utf-8"):
+        cx.read_transcripts(cp, encoding="utf-8")
