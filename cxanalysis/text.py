@@ -54,9 +54,16 @@ _LANG_NAMES = {
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> dict[str, frozenset[str]]:
+def _stopwords() -> dict[str, tuple[str, ...]]:
+    """Function word -> the languages it belongs to."""
     raw = json.loads(resources.files("cxanalysis.data").joinpath("stopwords.json").read_text("utf-8"))
-    return {lang: frozenset(words) for lang, words in raw.items() if not lang.startswith("_")}
+    index: dict[str, list[str]] = {}
+    for lang, words in raw.items():
+        if lang.startswith("_"):
+            continue
+        for word in words:
+            index.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in index.items()}
 
 
 @lru_cache(maxsize=1)
@@ -117,10 +124,14 @@ def detect_one(text: str) -> str:
     # Latin: function-word vote, then the model
     words = _WORD.findall(clean.casefold())
     if words:
-        votes = {lang: sum(w in sw for w in words) for lang, sw in _stopwords().items()}
-        best = max(votes, key=lambda k: votes[k])
-        ranked = sorted(votes.values(), reverse=True)
-        if ranked[0] >= 2 and ranked[0] >= 2 * ranked[1] and ranked[0] >= 0.2 * len(words):
+        index = _stopwords()
+        votes: dict[str, int] = {}
+        for w in words:
+            for lang in index.get(w, ()):
+                votes[lang] = votes.get(lang, 0) + 1
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1]) + [("", 0), ("", 0)]
+        (best, top), (_, second) = ranked[0], ranked[1]
+        if top >= 2 and top >= 2 * second and top >= 0.2 * len(words):
             return best
     lang, prob = _langid().classify(clean)
     return lang if prob >= 0.5 else UNDETERMINED

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 
@@ -9,7 +11,7 @@ from cxanalysis.schema import COLUMNS, empty_frame, validate
 
 def _frame() -> pd.DataFrame:
     return cx.read_transcripts(
-        pd.io.common.StringIO("ticket_id,author,sender_type,body,created_at\n1,Ana,agent,Hello there,2026-11-01T10:00:00Z\n")
+        io.StringIO("ticket_id,author,sender_type,body,created_at\n1,Ana,agent,Hello there,2026-11-01T10:00:00Z\n")
     )
 
 
