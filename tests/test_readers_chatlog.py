@@ -110,7 +110,7 @@ def test_rejects_and_accounting(tmp_path: Path) -> None:
         "Transcript exported by some tool\n"
         "# any comment\n"
         "[2026-11-22 12:01] Agent: hello\n"
-        "[not a time] Customer: hi\n"
+        "[2026-11-22 99:99] Customer: hi\n"
         "[2026-11-22 12:03] Agent: bye\n",
     )
     df, rej = cx.read_transcripts(path, return_rejects=True)
@@ -118,8 +118,8 @@ def test_rejects_and_accounting(tmp_path: Path) -> None:
     assert len(rej) == 2
     assert rej["source"].tolist() == [f"{path.as_posix()}:1", f"{path.as_posix()}:4"]
     assert "before the first message" in rej["reason"].iloc[0]
-    assert "not a time" in rej["reason"].iloc[1]
-    assert rej["raw"].iloc[1] == "[not a time] Customer: hi"
+    assert "99:99" in rej["reason"].iloc[1]
+    assert rej["raw"].iloc[1] == "[2026-11-22 99:99] Customer: hi"
     # 3 message records + 1 stray line in = 2 rows out + 2 rejects
     assert len(df) + len(rej) == 4
 
@@ -150,3 +150,18 @@ def test_samples_read_clean() -> None:
     expected = set(manifest.loc[manifest["file"].str.startswith("chatlogs/"), "conversation_id"])
     assert set(df["conversation_id"]) == expected
     assert set(df["role"]) == {"agent", "customer"}
+
+
+def test_unstamped_label_lines_continue_a_stamped_message(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "cont.txt",
+        "[2026-11-22 12:01] Agent: Here is what to do.\n"
+        "Note: unplug the router first.\n"
+        "[attachment] Photo: router.jpg\n"
+        "[2026-11-22 12:03] Customer: Done.\n",
+    )
+    df, rej = cx.read_transcripts(path, return_rejects=True)
+    assert len(rej) == 0
+    assert df["role"].tolist() == ["agent", "customer"]
+    assert df["text"].iloc[0] == "Here is what to do.\nNote: unplug the router first.\n[attachment] Photo: router.jpg"

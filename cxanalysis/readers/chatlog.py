@@ -11,7 +11,7 @@ Following lines that start no message belong to the message above (multi-line me
 Role labels are those of :data:`cxanalysis.roles.ROLE_ALIASES`, which cover English, Chinese,
 Japanese and Russian (Agent/Customer/Operator/Client/Bot/System, 客服/顾客/客户,
 オペレーター/お客様, Оператор/Клиент, ...). Without a time stamp a line starts a message only
-when it carries a role label. Time styles: ISO, ``12:01``, ``2026/11/22 12:01``,
+when it carries a role label, and only in a log whose messages carry no time stamps. Time styles: ISO, ``12:01``, ``2026/11/22 12:01``,
 ``22.11.2026 12:01``, ``12:01 PM``. Header lines ``# date: 2026-11-22`` (the day for
 time-only stamps; a later header moves the day on) and ``# tz: Asia/Tokyo`` (the zone of naive
 times in this file) may precede the messages; other ``#`` lines before the first message are
@@ -41,7 +41,7 @@ from ._build import RawResult
 from ._registry import Format, register
 from ._source import Source, decode, head
 
-_STAMP = re.compile(r"^\[(?P<time>[^\[\]]{3,40})\]\s*(?P<rest>.*)$")
+_STAMP = re.compile(r"^\[(?P<time>[^\[\]]{0,30}\d{1,2}:\d{2}[^\[\]]{0,12})\]\s*(?P<rest>.*)$")
 _HEAD = re.compile(r"^(?P<head>[^:：\[\]]{1,60}?)\s*[:：]\s?(?P<text>.*)$")
 _PAREN_ROLE = re.compile(r"^(?P<name>.*?)\s*[(（](?P<role>[^()（）]{1,30})[)）]$")
 _HEADER = re.compile(r"^#\s*(?P<key>[\w-]+)\s*[:：]\s*(?P<value>.*?)\s*$")
@@ -124,6 +124,8 @@ def _parse(text: str) -> _Parsed:
                 tz = header.group("value")
             continue
         start = _message_start(line)
+        if start is not None and current is not None and current.stamp is not None and start[0] is None:
+            start = None  # in a log with time stamps, an unstamped "Note: ..." line continues a message
         if start is not None:
             stamp, label, speaker, first = start
             current = _Message(number, stamp, label, speaker, [first], [line], date, tz)
