@@ -7,6 +7,7 @@ Public API (DESIGN.md section 8) — implemented so far::
     df, rejects = cx.read_transcripts(source, return_rejects=True)
     for chunk, rej in cx.read_transcripts(big, chunksize=100_000): ...
     cx.to_convokit(df, path)                 # and format="convokit" to read
+    feats = cx.featurize(df, families=None)  # cx.Features: .messages, .evidence, .conversations
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from . import schema
 from .accessor import CxAccessor
 from .config import load_config
 from .errors import ConfigError, CxError, CxWarning, ParseError, RoleWarning, SchemaError
+from .features import FAMILIES, REQUIRED_COLUMNS, Features, featurize
+from .lexicons import LexiconError, lexicon_stats, load_lexicon
 from .readers import FORMATS, read_transcripts
 from .readers.convokit import to_convokit
 from .roles import ROLE_ALIASES
@@ -30,13 +33,20 @@ __all__ = [
     "CxAccessor",
     "CxError",
     "CxWarning",
+    "FAMILIES",
     "FORMATS",
+    "Features",
+    "LexiconError",
     "ParseError",
+    "REQUIRED_COLUMNS",
     "ROLE_ALIASES",
     "RoleWarning",
     "SchemaError",
     "__version__",
     "detect_languages",
+    "featurize",
+    "lexicon_stats",
+    "load_lexicon",
     "format_summary",
     "load_config",
     "read_transcripts",

@@ -1,6 +1,6 @@
 """The ``cx`` command line.
 
-Commands so far: ``cx read``. Exit codes: 0 success, 1 input could not be read (a
+Commands so far: ``cx read``, ``cx featurize``, ``cx lexicon-stats``, ``cx bench``. Exit codes: 0 success, 1 input could not be read (a
 :class:`~cxanalysis.errors.CxError`), 2 usage error (argparse).
 """
 
@@ -18,6 +18,16 @@ from .config import load_config, read_options
 from .errors import CxError, CxWarning
 from .readers import FORMATS, read_transcripts
 from .summary import format_summary, summarize
+
+EPILOG_FEATURIZE = """examples:
+  cx featurize data/samples --config data/samples/cx.yml -o feats.parquet --evidence evidence.csv
+  cx featurize tweets.csv --families warmth,tone -o feats.csv --conversations convs.csv
+"""
+
+EPILOG_BENCH = """examples:
+  cx bench --messages 200000 --json bench.json
+  cx bench --messages 100000 --real ../shared/data/twcs/twcs_pool_all_sources.csv
+"""
 
 EPILOG_READ = """examples:
   cx read data/samples --config data/samples/cx.yml --summary
@@ -41,19 +51,57 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG_READ,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    r.add_argument("source", nargs="+", help="file(s), folder(s) or glob(s)")
-    r.add_argument("--format", choices=sorted(FORMATS), help="input format (sniffed when omitted)")
-    r.add_argument("--config", type=Path, help="YAML config file (its 'read' section gives defaults)")
+    _read_arguments(r)
     r.add_argument("--summary", action="store_true", help="print rows, conversations, roles, agents, languages, channels, time span and rejects")
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
     r.add_argument("-o", "--output", type=Path, help="write the frame (.parquet, .csv or .jsonl)")
+
+    f = sub.add_parser(
+        "featurize",
+        help="compute marker columns with evidence",
+        description="Read transcripts and compute the feature families: one row per message with "
+        "<family>_<marker> counts, an evidence table (offsets and quotes) and per-conversation aggregates.",
+        epilog=EPILOG_FEATURIZE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _read_arguments(f)
+    f.add_argument("-o", "--output", type=Path, required=True, help="message-level features (.parquet, .csv or .jsonl)")
+    f.add_argument("--evidence", type=Path, help="write the evidence table here")
+    f.add_argument("--conversations", type=Path, help="write the per-conversation aggregates here")
+    f.add_argument("--families", help="comma-separated families (default: all)")
+
+    ls = sub.add_parser(
+        "lexicon-stats",
+        help="phrases and patterns per marker and language",
+        description="Print the number of phrases + patterns of every lexicon marker per language.",
+    )
+    ls.add_argument("--min", type=int, default=0, help="exit 1 if a required marker has fewer entries than this in a language")
+
+    b = sub.add_parser(
+        "bench",
+        help="throughput on synthetic (or tiled real) messages",
+        description="Featurize N messages and tokenize the same texts with spacy.blank('en'); print messages/s.",
+        epilog=EPILOG_BENCH,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    b.add_argument("--messages", type=int, default=100_000, help="number of messages (default 100,000)")
+    b.add_argument("--seed", type=int, default=0, help="seed of the synthetic generator")
+    b.add_argument("--real", help="tile this transcript file up to N messages instead of synthetic text")
+    b.add_argument("--spacy-sample", type=int, help="tokenize only the first K messages with spaCy (rates are per message)")
+    b.add_argument("--json", type=Path, help="also write the figures as a JSON object to this path")
+    return p
+
+
+def _read_arguments(r: argparse.ArgumentParser) -> None:
+    r.add_argument("source", nargs="+", help="file(s), folder(s) or glob(s)")
+    r.add_argument("--format", choices=sorted(FORMATS), help="input format (sniffed when omitted)")
+    r.add_argument("--config", type=Path, help="YAML config file (its 'read' section gives defaults)")
     r.add_argument("--rejects", type=Path, help="write the rejects table as CSV")
     r.add_argument("--tz", help="time zone for naive timestamps (default UTC)")
     r.add_argument("--channel", help="default channel for rows without one")
     r.add_argument("--lang", help="language for rows without one (else detected)")
     r.add_argument("--encoding", help="input encoding (else detected)")
     r.add_argument("--exclude", action="append", default=None, help="glob of files to skip inside folders (repeatable)")
-    return p
 
 
 def _write_frame(df, path: Path) -> None:
@@ -69,7 +117,7 @@ def _write_frame(df, path: Path) -> None:
         raise CxError(f"{path}: unsupported output type {suffix!r}; use .parquet, .csv or .jsonl")
 
 
-def cmd_read(args: argparse.Namespace) -> int:
+def _read(args: argparse.Namespace):
     options = read_options(load_config(args.config)) if args.config else {}
     fmt = args.format or options.pop("format", None)
     options.pop("format", None)
@@ -87,22 +135,97 @@ def cmd_read(args: argparse.Namespace) -> int:
             print(f"warning: {w.message}", file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    if args.output:
-        _write_frame(df, args.output)
-        print(f"wrote {len(df):,} messages to {args.output}", file=sys.stderr)
     if args.rejects:
         args.rejects.parent.mkdir(parents=True, exist_ok=True)
         rejects.to_csv(args.rejects, index=False)
+    return df, rejects
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    df, rejects = _read(args)
+    if args.output:
+        _write_frame(df, args.output)
+        print(f"wrote {len(df):,} messages to {args.output}", file=sys.stderr)
     if args.summary or args.json or not args.output:
         s = summarize(df, rejects)
         print(json.dumps(s, ensure_ascii=False, indent=2) if args.json else format_summary(s))
     return 0
 
 
+def cmd_featurize(args: argparse.Namespace) -> int:
+    from .features import featurize
+
+    df, rejects = _read(args)
+    families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
+    try:
+        feats = featurize(df, families=families)
+    except ValueError as exc:
+        raise CxError(str(exc)) from exc
+    _write_frame(feats.messages, args.output)
+    if args.evidence:
+        _write_frame(feats.evidence, args.evidence)
+    if args.conversations:
+        _write_frame(feats.conversations, args.conversations)
+    print(
+        f"featurized {len(feats.messages):,} messages in {len(feats.conversations):,} conversations "
+        f"({len(feats.marker_columns)} marker columns, {len(feats.evidence):,} evidence rows, "
+        f"{len(rejects):,} rejected rows) -> {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_lexicon_stats(args: argparse.Namespace) -> int:
+    from .features import REQUIRED_COLUMNS
+    from .features.proactive import LEXICAL_INFO_MARKERS
+    from .lexicons import LANGUAGES, lexicon_stats
+
+    table = lexicon_stats()
+    # proactive_info is computed from the proactive lexicon markers: show their total
+    parts = [c for c in table.index if c in LEXICAL_INFO_MARKERS or c.startswith("proactive_topic_")]
+    if parts:
+        table.loc["proactive_info"] = table.loc[parts].sum()
+    table = table.sort_index()
+    with pd_options():
+        print(table.to_string())
+    if args.min:
+        short = [
+            f"{col} [{lang}]: {int(table.loc[col, lang]) if col in table.index and lang in table.columns else 0}"
+            for col in REQUIRED_COLUMNS
+            for lang in LANGUAGES
+            if col not in table.index or lang not in table.columns or table.loc[col, lang] < args.min
+        ]
+        if short:
+            print(f"required markers with fewer than {args.min} entries: " + ", ".join(short), file=sys.stderr)
+            return 1
+    return 0
+
+
+def pd_options():
+    import pandas as pd
+
+    return pd.option_context("display.max_rows", None, "display.width", 200)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    if args.messages < 1:
+        raise CxError("--messages must be at least 1")
+    result = run_bench(args.messages, seed=args.seed, real=args.real, spacy_sample=args.spacy_sample)
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"read": cmd_read, "featurize": cmd_featurize, "lexicon-stats": cmd_lexicon_stats, "bench": cmd_bench}
     try:
-        return {"read": cmd_read}[args.command](args)
+        return commands[args.command](args)
     except CxError as exc:
         print(f"cx {args.command}: error: {exc}", file=sys.stderr)
         return 1
