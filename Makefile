@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean lock realdata
+.PHONY: run test lint clean lock realdata bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11); set PYTHON=..."; exit 1; }
@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(VENV)/bin/cx read data/samples --config data/samples/cx.yml --summary
+	$(VENV)/bin/cx featurize data/samples --config data/samples/cx.yml -o reports/features.csv \
+		--evidence reports/evidence.csv --conversations reports/conversations.csv
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check cxanalysis tests scripts
@@ -27,6 +29,11 @@ lint: $(STAMP)
 # Checks against ../shared/data (not in a user's clone): exact accounting of the real files.
 realdata: $(STAMP)
 	$(PY) scripts/check_real_data.py ../shared/data/twcs
+	$(PY) scripts/devset_eval.py
+	$(PY) scripts/marker_hit_rates.py ../shared/data/twcs/twcs_pool_all_sources.csv
+
+bench: $(STAMP)
+	$(VENV)/bin/cx bench --messages 200000 --json reports/bench.json
 
 # Regenerate constraints.txt from the current environment.
 lock: $(STAMP)

@@ -44,3 +44,34 @@ def test_cli_config_unknown_key_names_line(tmp_path, samples, capsys):
     cfg.write_text("read:\n  tz: UTC\n  timezone: UTC\n")
     assert main(["read", str(samples / "tables"), "--config", str(cfg)]) == 1
     assert f"{cfg}:3: unknown key read.timezone" in capsys.readouterr().err
+
+
+def test_cli_featurize_writes_messages_evidence_and_conversations(samples, tmp_path, capsys):
+    out, ev, conv = tmp_path / "f.parquet", tmp_path / "ev.csv", tmp_path / "conv.csv"
+    code = main(
+        ["featurize", str(samples / "tables" / "quicknet_chats_en.csv"), "-o", str(out), "--evidence", str(ev), "--conversations", str(conv)]
+    )
+    assert code == 0
+    msgs = pd.read_parquet(out)
+    assert {"warmth_thanks", "proactive_info", "tone_playful"} <= set(msgs.columns)
+    evidence = pd.read_csv(ev)
+    assert list(evidence.columns) == ["message_id", "feature", "start", "end", "quote", "detail"]
+    assert len(evidence) > 0 and set(evidence["message_id"]) <= set(msgs["message_id"])
+    assert pd.read_csv(conv)["conversation_id"].is_unique
+    assert "featurized" in capsys.readouterr().err
+
+
+def test_cli_featurize_unknown_family_exits_1(samples, tmp_path, capsys):
+    code = main(["featurize", str(samples / "tables" / "quicknet_chats_en.csv"), "-o", str(tmp_path / "f.csv"), "--families", "wormth"])
+    assert code == 1
+    assert "unknown feature family" in capsys.readouterr().err
+
+
+def test_cli_bench_json(tmp_path, capsys):
+    path = tmp_path / "b.json"
+    assert main(["bench", "--messages", "400", "--json", str(path)]) == 0
+    result = json.loads(path.read_text())
+    assert result["messages"] == 400
+    for key in ("featurize_msgs_per_s", "spacy_tokenize_msgs_per_s", "peak_rss_mb", "cores"):
+        assert result[key] > 0, key
+    assert set(result["family_s"]) >= {"warmth", "tone", "proactive"}
