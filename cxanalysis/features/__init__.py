@@ -217,14 +217,12 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
     lang = messages["lang"].astype("string")
     conv["lang"] = _top_language(messages["conversation_id"], lang, role).reindex(conv.index).astype("string")
     if "agent" in messages.columns:
-        agents = messages["agent"].astype("string").where(role == "agent")
-        agents = agents.where(agents != "")
-        conv["agents"] = (
-            agents.groupby(messages["conversation_id"], observed=True)
-            .agg(lambda s: ";".join(sorted(s.dropna().unique())))
-            .reindex(conv.index)
-            .astype("string")
-        )
+        pairs = pd.DataFrame(
+            {"c": messages["conversation_id"].astype(object).to_numpy(), "a": messages["agent"].astype(object).to_numpy()}
+        )[(role == "agent").fillna(False).to_numpy(dtype=bool)]
+        pairs = pairs[pairs["a"].notna() & (pairs["a"] != "")].drop_duplicates().sort_values(["c", "a"])
+        joined = pairs.groupby("c", sort=False)["a"].agg(";".join)
+        conv["agents"] = joined.reindex(conv.index).fillna("").astype("string")
     conv["n_messages"] = g.size()
     conv["n_agent"] = (role == "agent").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
     conv["n_customer"] = (role == "customer").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
