@@ -125,3 +125,27 @@ def test_every_mapped_marker_names_its_behaviour_in_the_lexicons():
         assert all(m in named for m in lexical), (b, [m for m in lexical if m not in named])
         if lexical:
             assert any(b in named[m] for m in lexical), f"no lexicon marker of {lexical} lists {b}"
+
+
+LANGUAGE_IDS = ("CRI-03", "TEC-01")
+
+
+def _language_cases(kind: str):
+    return [
+        pytest.param(b, r["conversation_id"], id=f"{b}-{r['conversation_id']}")
+        for b in LANGUAGE_IDS
+        for r in MANIFEST
+        if b in r[kind].split(";")
+    ]
+
+
+@pytest.mark.parametrize(("behaviour", "conversation_id"), _language_cases("present"))
+def test_language_behaviour_present_every_reply_matches(sample_features, behaviour, conversation_id):
+    conv = sample_features.conversations.set_index("conversation_id").loc[conversation_id]
+    assert conv["language_mismatches"] == 0 and conv["language_match"] >= 1, (behaviour, conv["language_match"])
+
+
+@pytest.mark.parametrize(("behaviour", "conversation_id"), _language_cases("absent"))
+def test_language_behaviour_absent_some_reply_mismatches(sample_features, behaviour, conversation_id):
+    conv = sample_features.conversations.set_index("conversation_id").loc[conversation_id]
+    assert conv["language_mismatches"] >= 1, behaviour

@@ -47,11 +47,14 @@ def test_evidence_quotes_are_exact_slices(sample_frame, sample_features):
     ev = sample_features.evidence
     assert len(ev) > 200
     text = sample_frame.set_index("message_id")["text"]
-    for row in ev.itertuples():
+    spanless = ev["start"].isna()
+    assert (ev.loc[spanless, "detail"].str.len() > 0).all()  # no span: detail says why
+    assert set(ev.loc[spanless, "feature"]) <= {"language_match"}
+    for row in ev[~spanless].itertuples():
         assert text[row.message_id][row.start : row.end] == row.quote, row
     # every count is backed by evidence rows, and vice versa
     msgs = sample_features.messages.set_index("message_id")
-    per = ev.groupby(["message_id", "feature"]).size()
+    per = ev[~spanless].groupby(["message_id", "feature"]).size()
     for (mid, feat), n in per.items():
         assert msgs.loc[mid, feat] == n, (mid, feat)
     lexical = [c for c in REQUIRED_COLUMNS]

@@ -27,6 +27,8 @@ from .comprehension import Comprehension
 from .delight import Delight
 from .effort import Effort
 from .idle import Idle
+from .language import Language
+from .latency import Latency
 from .ownership import Ownership
 from .politeness import Politeness
 from .precision import Precision
@@ -37,7 +39,7 @@ from .tone import Tone
 from .warmth import Warmth
 
 #: Family name -> transformer class, in the order columns appear.
-FAMILIES: dict[str, type[LexiconFamily]] = {
+FAMILIES: dict[str, type] = {
     "warmth": Warmth,
     "politeness": Politeness,
     "proactive": Proactive,
@@ -51,7 +53,11 @@ FAMILIES: dict[str, type[LexiconFamily]] = {
     "session": Session,
     "delight": Delight,
     "idle": Idle,
+    "language": Language,
+    "latency": Latency,
 }
+#: families that read no lexicon (they look across turns)
+CONTEXT_FAMILIES = frozenset({"language", "latency"})
 
 #: Message-level marker columns every featurization has (DESIGN.md section 8).
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -161,10 +167,13 @@ def featurize(
     evidence: list[pd.DataFrame] = []
     customer_columns: list[str] = []
     for name in names:
-        fam_lex = [lex for lex in own if lex.family == name] if name in own_families else None
-        family = FAMILIES[name](lexicons=fam_lex).fit(df)
+        if name in CONTEXT_FAMILIES:
+            family = FAMILIES[name]().fit(df)
+        else:
+            fam_lex = [lex for lex in own if lex.family == name] if name in own_families else None
+            family = FAMILIES[name](lexicons=fam_lex).fit(df)
         counts, ev = family.transform_with_evidence(df)
-        customer_columns.extend(family.customer_columns_)
+        customer_columns.extend(getattr(family, "customer_columns_", []))
         columns.append(counts)
         if len(ev):
             evidence.append(ev)
@@ -204,7 +213,10 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
     for every marker column the sum over the **agent** messages under the same name, and the
     sum over the **customer** messages as ``customer_<column>`` for ``customer_columns``
     (default: every marker column; featurize passes those whose markers count customers).
-    Sums of only-NA messages stay NA (an uncovered language is not a zero).
+    Sums of only-NA messages stay NA (an uncovered language is not a zero). Latency columns
+    are not summed: :meth:`Latency.aggregate` gives ``latency_first_reply_s`` and the rest;
+    ``language_match`` sums to the number of agent replies in the customer's language and
+    ``language_mismatches`` counts the others (NA when no reply could be judged).
     """
     if not len(messages):
         return pd.DataFrame({"conversation_id": pd.Series(dtype="string")})
@@ -226,6 +238,15 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
     conv["n_messages"] = g.size()
     conv["n_agent"] = (role == "agent").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
     conv["n_customer"] = (role == "customer").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
+    if "latency_reply_s" in markers:
+        conv = conv.join(Latency.aggregate(messages.sort_values(["conversation_id", "turn"], kind="stable") if "turn" in messages.columns else messages))
+    if "language_match" in markers:
+        lm = messages["language_match"].where((role == "agent").to_numpy())
+        conv["language_mismatches"] = (lm == 0).fillna(False).groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index)
+        conv["language_mismatches"] = conv["language_mismatches"].astype("Int64").mask(
+            lm.notna().groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index) == 0
+        )
+    markers = [c for c in markers if not c.startswith("latency_")]
     if markers:
         cust = [c for c in (markers if customer_columns is None else customer_columns) if c in markers]
         for who, prefix, cols in (("agent", "", markers), ("customer", "customer_", cust)):
@@ -239,6 +260,8 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
 
 __all__ = [
     "BASE_COLUMNS",
+    "CONTEXT_FAMILIES",
+    "LexiconFamily",
     "FAMILIES",
     "Features",
     "LANGUAGES",
