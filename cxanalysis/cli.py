@@ -186,7 +186,9 @@ def cmd_lexicon_stats(args: argparse.Namespace) -> int:
     if parts:
         table.loc["proactive_info"] = table.loc[parts].sum()
     table = table.sort_index()
-    with pd_options():
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", None, "display.width", 200):
         print(table.to_string())
     if args.min:
         short = [
@@ -199,12 +201,6 @@ def cmd_lexicon_stats(args: argparse.Namespace) -> int:
             print(f"required markers with fewer than {args.min} entries: " + ", ".join(short), file=sys.stderr)
             return 1
     return 0
-
-
-def pd_options():
-    import pandas as pd
-
-    return pd.option_context("display.max_rows", None, "display.width", 200)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
+from ._context import ContextFamily, conversation_order
 from ._lexical import empty_evidence, evidence_frame
-from .latency import _ordered
 
 COLUMNS = ("language_match",)
 
 
-class Language(TransformerMixin, BaseEstimator):
+class Language(ContextFamily):
     """Agent reply language vs the customer's language (``fit`` learns nothing).
 
     >>> import pandas as pd
@@ -32,14 +31,7 @@ class Language(TransformerMixin, BaseEstimator):
     [<NA>, 0, 1]
     """
 
-    def fit(self, X=None, y=None):
-        return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.asarray(COLUMNS, dtype=object)
-
-    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        return self.transform_with_evidence(X)[0]
+    columns = COLUMNS
 
     def transform_with_evidence(self, X: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         n = len(X)
@@ -47,7 +39,7 @@ class Language(TransformerMixin, BaseEstimator):
         mask = np.ones(n, dtype=bool)
         customer_lang = np.full(n, None, dtype=object)
         if n:
-            order = _ordered(X)
+            order = conversation_order(X)
             conv = X["conversation_id"].astype(object).to_numpy()[order]
             role = X["role"].astype(object).to_numpy()[order]
             lang = X["lang"].astype(object).fillna("und").to_numpy()[order]

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+
+from ._context import ContextFamily, conversation_order
 
 COLUMNS = ("latency_reply_s", "latency_gap_s")
 CONVERSATION_COLUMNS = (
@@ -31,19 +32,7 @@ CONVERSATION_COLUMNS = (
 )
 
 
-def _ordered(X: pd.DataFrame) -> np.ndarray:
-    """Positions of ``X`` in conversation order (conversation, turn, timestamp, position)."""
-    keys = pd.DataFrame(
-        {
-            "c": X["conversation_id"].astype(object).to_numpy(),
-            "t": X["turn"].to_numpy(dtype="float64", na_value=np.nan) if "turn" in X.columns else np.arange(len(X), dtype="float64"),
-            "p": np.arange(len(X)),
-        }
-    )
-    return keys.sort_values(["c", "t", "p"], kind="stable")["p"].to_numpy()
-
-
-class Latency(TransformerMixin, BaseEstimator):
+class Latency(ContextFamily):
     """Reply and gap seconds per message (a scikit-learn transformer; ``fit`` learns nothing).
 
     >>> import pandas as pd
@@ -54,14 +43,7 @@ class Latency(TransformerMixin, BaseEstimator):
     [<NA>, <NA>, 300.0]
     """
 
-    def fit(self, X=None, y=None):
-        return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.asarray(COLUMNS, dtype=object)
-
-    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        return self.transform_with_evidence(X)[0]
+    columns = COLUMNS
 
     def transform_with_evidence(self, X: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         from ._lexical import empty_evidence
@@ -70,7 +52,7 @@ class Latency(TransformerMixin, BaseEstimator):
         reply = np.full(n, np.nan)
         gap = np.full(n, np.nan)
         if n and "timestamp" in X.columns:
-            order = _ordered(X)
+            order = conversation_order(X)
             conv = X["conversation_id"].astype(object).to_numpy()[order]
             role = X["role"].astype(object).to_numpy()[order]
             ts = pd.to_datetime(X["timestamp"], utc=True).to_numpy(dtype="datetime64[us]")[order]
