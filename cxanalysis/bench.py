@@ -195,7 +195,7 @@ def run_bench(messages: int, seed: int = 0, real: str | None = None, spacy_sampl
     per_family = {}
     for name, cls in FAMILIES.items():
         t = time.perf_counter()
-        cls().fit().transform_with_evidence(with_lang)
+        cls().fit(with_lang).transform_with_evidence(with_lang)
         per_family[name] = round(time.perf_counter() - t, 3)
     out["family_s"] = per_family
 

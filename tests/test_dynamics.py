@@ -11,8 +11,23 @@ def conv(rows, cid="c", timed=True):
     """rows: (role, minute or None, text, lang)"""
     out = []
     for i, (role, minute, text, lang) in enumerate(rows):
-        ts = pd.Timestamp("2026-11-02 09:00", tz="UTC") + pd.Timedelta(minutes=minute) if (timed and minute is not None) else pd.NaT
-        out.append({"conversation_id": cid, "message_id": f"{cid}:{i}", "turn": i, "timestamp": ts, "role": role, "text": text, "lang": lang, "agent": "A" if role == "agent" else ""})
+        ts = (
+            pd.Timestamp("2026-11-02 09:00", tz="UTC") + pd.Timedelta(minutes=minute)
+            if (timed and minute is not None)
+            else pd.NaT
+        )
+        out.append(
+            {
+                "conversation_id": cid,
+                "message_id": f"{cid}:{i}",
+                "turn": i,
+                "timestamp": ts,
+                "role": role,
+                "text": text,
+                "lang": lang,
+                "agent": "A" if role == "agent" else "",
+            }
+        )
     df = pd.DataFrame(out)
     df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True)
     return df
@@ -81,3 +96,166 @@ def test_language_match_follows_the_customers_current_language():
 def test_language_without_customer_is_na():
     c = cx.featurize(conv([("agent", 0, "x", "en")]), families=["language"]).conversations.iloc[0]
     assert pd.isna(c["language_mismatches"])
+
+
+# -- template ------------------------------------------------------------------------------
+DM_TEMPLATE = "@{h} Could you send us a DM with the email address on your account? We'll have a look behind the scenes {sig} https://t.co/abc{h}"
+
+
+def thread(cid, customer_text, agent_text, minute=0, customer="u", lang="en", agent="A"):
+    return conv([("customer", minute, customer_text, lang), ("agent", minute + 5, agent_text, lang)], cid=cid).assign(
+        speaker=[customer, "Brand"], agent=["", agent]
+    )
+
+
+def template_corpus():
+    asks = ["my playlist vanished after the update", "songs keep skipping on my phone", "the podcast will not download",
+            "why was I charged twice this month", "lyrics are out of sync", "cannot find my liked songs"]  # fmt: skip
+    parts = [
+        thread(f"t{i}", f"@Brand {ask}", DM_TEMPLATE.format(h=100 + i, sig=f"/{'ABCDEFGH'[i]}K"), customer=f"u{i}")
+        for i, ask in enumerate(asks)
+    ]
+    parts.append(
+        thread(
+            "t-email",
+            "@Brand I changed the email address on my account and now I can't log in",
+            DM_TEMPLATE.format(h=200, sig="/ZZ"),
+            customer="u9",
+        )
+    )
+    parts.append(
+        thread(
+            "t-own",
+            "@Brand the app crashes when I open a podcast",
+            "@300 Sorry about the crashes! Which phone and app version are you on?",
+            customer="u8",
+        )
+    )
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_template_learns_near_duplicates_across_conversations():
+    df = template_corpus()
+    feats = cx.featurize(df, families=["template"])
+    m = feats.messages.set_index("message_id")
+    assert m.loc[[f"t{i}:1" for i in range(6)], "template_match"].tolist() == [1] * 6
+    assert m.loc["t-own:1", "template_match"] == 0 and m.loc["t0:0", "template_match"] == 0  # own reply; customer
+    c = feats.conversations.set_index("conversation_id")
+    assert c.loc["t0", "template_share"] == 1.0 and c.loc["t-own", "template_share"] == 0.0
+    ev = feats.evidence[feats.evidence["feature"] == "template_match"]
+    assert len(ev) == 7 and ev["start"].isna().all() and ev["detail"].str.startswith("template T1: 7 near-identical").all()
+
+
+def test_template_offtopic_when_no_content_word_is_shared():
+    feats = cx.featurize(template_corpus(), families=["template"])
+    m = feats.messages.set_index("message_id")["template_offtopic"]
+    assert m["t0:1"] == 1  # asked about a playlist, got "DM us your email"
+    assert m["t-email:1"] == 0  # asked about the account email: the template fits
+
+
+def test_template_two_phase_fit_on_corpus_transform_part():
+    corpus = template_corpus()
+    from cxanalysis.features.template import Template
+
+    fitted = Template().fit(corpus)
+    new = thread("n1", "@Brand songs skip", DM_TEMPLATE.format(h=999, sig="/QQ"))
+    m = cx.featurize(new, families=[fitted]).messages
+    assert m["template_match"].tolist() == [0, 1]
+    # fitted on this conversation alone, nothing repeats
+    assert cx.featurize(new, families=["template"]).messages["template_match"].sum() == 0
+
+
+def test_template_needs_several_conversations_and_cjk_text_works():
+    zh = "亲，您的订单{n}已经登记，请耐心等待处理结果，我们会尽快通知您哦"
+    one_conv = conv([("agent", i, zh.format(n=1000 + i), "zh") for i in range(6)], cid="solo")
+    assert cx.featurize(one_conv, families=["template"]).messages["template_match"].sum() == 0
+    many = pd.concat([thread(f"z{i}", "我的快递一直没到", zh.format(n=2000 + i), lang="zh") for i in range(5)], ignore_index=True)
+    assert cx.featurize(many, families=["template"]).conversations["template_match"].tolist() == [1] * 5
+
+
+# -- idle ------------------------------------------------------------------------------------
+def chat(rows, cid="i", timed=True):
+    return conv(rows, cid=cid, timed=timed).assign(channel="chat")
+
+
+def test_idle_checkin_after_customer_silence_en_zh():
+    en = chat([("customer", 0, "My order has not arrived", "en"), ("agent", 1, "Let me check that for you.", "en"),
+               ("agent", 8, "Are you still there? Take your time.", "en")])  # fmt: skip
+    zh = chat(
+        [("customer", 0, "我的订单还没到", "zh"), ("agent", 1, "我帮您查一下。", "zh"), ("agent", 9, "您还在吗？", "zh")], cid="z"
+    )
+    for df in (en, zh):
+        m = cx.featurize(df, families=["idle"]).messages
+        assert m["idle_after_silence"].tolist() == [0, 0, 1], df["lang"].iloc[0]
+        assert m["idle_checkin_after_silence"].tolist()[2] >= 1 and m["idle_close_after_silence"].sum() == 0
+
+
+def test_idle_blunt_close_after_silence_that_follows_the_customer():
+    df = chat([("customer", 0, "Hang on, someone is at the door.", "en"), ("agent", 1, "Sure.", "en"),
+               ("customer", 2, "Back in a minute", "en"),
+               ("agent", 9, "We have not received a response, so this chat has been closed.", "en")])  # fmt: skip
+    m = cx.featurize(df, families=["idle"]).messages
+    assert m["idle_blunt_close"].tolist()[3] >= 1, "lexicon should see the close"
+    assert m["idle_after_silence"].tolist() == [0, 0, 0, 1] and m["idle_close_after_silence"].tolist()[3] >= 1
+
+
+def test_idle_slow_reply_is_not_silence_and_untimed_is_na():
+    slow = chat([("customer", 0, "Where is my refund?", "en"), ("agent", 30, "It was sent today.", "en")])
+    assert cx.featurize(slow, families=["idle"]).messages["idle_after_silence"].tolist() == [0, 0]
+    untimed = chat([("customer", 0, "Hi", "en"), ("agent", 1, "Hello", "en"), ("agent", 2, "Still there?", "en")], timed=False)
+    m = cx.featurize(untimed, families=["idle"]).messages["idle_after_silence"]
+    assert pd.isna(m[1]) and pd.isna(m[2]) and m[0] == 0
+    email = chat([("agent", 0, "We sent the label.", "en"), ("agent", 600, "Are you still there?", "en")]).assign(channel="email")
+    assert cx.featurize(email, families=["idle"]).messages["idle_after_silence"].sum() == 0
+
+
+# -- effort across turns ---------------------------------------------------------------------
+def test_effort_transfer_between_named_agents_only():
+    df = conv([("customer", 0, "Hi", "en"), ("agent", 1, "Hello", "en"), ("agent", 2, "Passing you on", "en"),
+               ("agent", 3, "Hi, I'm taking over", "en"), ("agent", 4, "Done", "en")])  # fmt: skip
+    df["agent"] = ["", "Ana", "Ana", "Ben", "Ben /JK"]
+    feats = cx.featurize(df, families=["effort"])
+    assert feats.messages["effort_transfer"].tolist() == [0, 0, 0, 1, 0]
+    ev = feats.evidence[feats.evidence["feature"] == "effort_transfer"]
+    assert ev["detail"].tolist() == ["handed over from Ana to Ben"]
+
+
+def test_effort_customer_repeats_themselves_in_any_language():
+    for lang, text, other in (
+        ("en", "my parcel 123 still has not arrived, please help", "thanks, that works"),
+        ("ru", "моя посылка так и не пришла, помогите пожалуйста", "спасибо, всё понятно"),
+        ("ja", "注文した荷物がまだ届いていません。確認してください", "ありがとうございました"),
+    ):
+        df = conv(
+            [
+                ("customer", 0, text, lang),
+                ("agent", 1, "…", lang),
+                ("customer", 60, text.replace("123", "124"), lang),
+                ("customer", 61, other, lang),
+            ]
+        )
+        m = cx.featurize(df, families=["effort"]).messages["effort_repeat"]
+        assert m.tolist() == [0, 0, 1, 0], lang
+
+
+def test_effort_recontact_within_days_two_phase():
+    def one(cid, day, who):
+        d = conv([("customer", 0, "my card was charged twice", "en"), ("agent", 5, "Sorry, checking", "en")], cid=cid)
+        d["timestamp"] = d["timestamp"] + pd.Timedelta(days=day)
+        return d.assign(speaker=[who, "Brand"])
+
+    corpus = pd.concat(
+        [one("a", 0, "u1"), one("b", 3, "u1"), one("c", 20, "u1"), one("d", 1, "u2"), one("e", 2, "Customer")], ignore_index=True
+    )
+    feats = cx.featurize(corpus, families=["effort"])
+    c = feats.conversations.set_index("conversation_id")["customer_effort_recontact"]
+    assert c.to_dict() == {"a": 0, "b": 1, "c": 0, "d": 0, "e": 0}
+    assert feats.evidence.loc[feats.evidence["feature"] == "effort_recontact", "detail"].tolist() == [
+        "the same customer's conversation a ended 3.0 days before"
+    ]
+    from cxanalysis.features.effort import Effort
+
+    fitted = Effort().fit(corpus)
+    only_b = corpus[corpus["conversation_id"] == "b"]
+    assert cx.featurize(only_b, families=[fitted]).messages["effort_recontact"].tolist() == [1, 0]
+    assert cx.featurize(only_b, families=["effort"]).messages["effort_recontact"].sum() == 0  # b alone has no history

@@ -35,6 +35,7 @@ from .precision import Precision
 from .proactive import Proactive
 from .resolution import Resolution
 from .session import Session
+from .template import Template
 from .tone import Tone
 from .warmth import Warmth
 
@@ -53,11 +54,12 @@ FAMILIES: dict[str, type] = {
     "session": Session,
     "delight": Delight,
     "idle": Idle,
+    "template": Template,
     "language": Language,
     "latency": Latency,
 }
-#: families that read no lexicon (they look across turns)
-CONTEXT_FAMILIES = frozenset({"language", "latency"})
+#: families that read no lexicon (they look across turns or the corpus)
+CONTEXT_FAMILIES = frozenset({"language", "latency", "template"})
 
 #: Message-level marker columns every featurization has (DESIGN.md section 8).
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -134,10 +136,22 @@ def _with_languages(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _family_name(est) -> str:
+    name = getattr(est, "family", None) or getattr(est, "family_name", None)
+    if not name:
+        raise ValueError(f"{type(est).__name__} is not a cxanalysis feature family (no family_name)")
+    return name
+
+
+def _is_fitted(est) -> bool:
+    return any(k.endswith("_") and not k.startswith("_") for k in vars(est))
+
+
 def featurize(
     df: pd.DataFrame,
-    families: Sequence[str] | str | None = None,
+    families: Sequence[str | object] | str | None = None,
     lexicons: Iterable[Lexicon] | None = None,
+    params: dict[str, dict] | None = None,
 ) -> Features:
     """Compute the marker columns, their evidence and per-conversation aggregates.
 
@@ -147,18 +161,28 @@ def featurize(
         The canonical frame (:func:`cxanalysis.read_transcripts`). Rows without ``lang`` get
         one by detection.
     families:
-        Family names to compute (default: all of :data:`FAMILIES`).
+        What to compute (default: all of :data:`FAMILIES`): family names, or transformer
+        instances. An instance that is already fitted is used as it is, which is how a
+        corpus-level family (``template``, ``effort`` re-contacts) fitted on a whole corpus
+        is applied to part of it; an unfitted one is fitted on ``df``.
     lexicons:
         Lexicons that replace the packaged ones for their family (e.g. a trainer's own
         YAML files loaded with :func:`cxanalysis.lexicons.load_lexicon`).
+    params:
+        Constructor arguments per family name, e.g.
+        ``{"latency": {"calendar": BusinessCalendar(...)}, "template": {"min_size": 3}}``.
     """
     _check_frame(df)
     if isinstance(families, str):
         families = [families]
-    names = list(FAMILIES) if families is None else list(families)
-    unknown = [f for f in names if f not in FAMILIES]
+    requested = list(FAMILIES) if families is None else list(families)
+    unknown = [f for f in requested if isinstance(f, str) and f not in FAMILIES]
     if unknown:
         raise ValueError(f"unknown feature family {unknown}; available: {list(FAMILIES)}")
+    params = dict(params or {})
+    bad = [k for k in params if k not in FAMILIES]
+    if bad:
+        raise ValueError(f"params for unknown feature family {bad}; available: {list(FAMILIES)}")
     df = _with_languages(df)
     own = list(lexicons) if lexicons is not None else []
     own_families = {lex.family for lex in own}
@@ -166,12 +190,18 @@ def featurize(
     columns: list[pd.DataFrame] = [base]
     evidence: list[pd.DataFrame] = []
     customer_columns: list[str] = []
-    for name in names:
-        if name in CONTEXT_FAMILIES:
-            family = FAMILIES[name]().fit(df)
+    names: list[str] = []
+    for item in requested:
+        if isinstance(item, str):
+            name = item
+            kwargs = dict(params.get(name, {}))
+            if name not in CONTEXT_FAMILIES and name in own_families:
+                kwargs["lexicons"] = [lex for lex in own if lex.family == name]
+            family = FAMILIES[name](**kwargs).fit(df)
         else:
-            fam_lex = [lex for lex in own if lex.family == name] if name in own_families else None
-            family = FAMILIES[name](lexicons=fam_lex).fit(df)
+            name = _family_name(item)
+            family = item if _is_fitted(item) else item.fit(df)
+        names.append(name)
         counts, ev = family.transform_with_evidence(df)
         customer_columns.extend(getattr(family, "customer_columns_", []))
         columns.append(counts)
@@ -213,10 +243,12 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
     for every marker column the sum over the **agent** messages under the same name, and the
     sum over the **customer** messages as ``customer_<column>`` for ``customer_columns``
     (default: every marker column; featurize passes those whose markers count customers).
-    Sums of only-NA messages stay NA (an uncovered language is not a zero). Latency columns
-    are not summed: :meth:`Latency.aggregate` gives ``latency_first_reply_s`` and the rest;
-    ``language_match`` sums to the number of agent replies in the customer's language and
-    ``language_mismatches`` counts the others (NA when no reply could be judged).
+    Sums of only-NA messages stay NA (an uncovered language is not a zero). Only integer
+    counts are summed; families with measures add their own conversation columns through an
+    ``aggregate(messages)`` static method: :meth:`Latency.aggregate` (``latency_first_reply_s``
+    and the rest), :meth:`Language.aggregate` (``language_mismatches``: agent replies not in
+    the customer's language, NA when no reply could be judged), :meth:`Template.aggregate`
+    (``template_share``), :meth:`Sentiment.aggregate` (the customer's first and last polarity).
     """
     if not len(messages):
         return pd.DataFrame({"conversation_id": pd.Series(dtype="string")})
@@ -238,15 +270,12 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
     conv["n_messages"] = g.size()
     conv["n_agent"] = (role == "agent").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
     conv["n_customer"] = (role == "customer").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
-    if "latency_reply_s" in markers:
-        conv = conv.join(Latency.aggregate(messages.sort_values(["conversation_id", "turn"], kind="stable") if "turn" in messages.columns else messages))
-    if "language_match" in markers:
-        lm = messages["language_match"].where((role == "agent").to_numpy())
-        conv["language_mismatches"] = (lm == 0).fillna(False).groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index)
-        conv["language_mismatches"] = conv["language_mismatches"].astype("Int64").mask(
-            lm.notna().groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index) == 0
-        )
-    markers = [c for c in markers if not c.startswith("latency_")]
+    for family in FAMILIES.values():
+        hook = getattr(family, "aggregate", None)
+        if hook is not None:
+            conv = conv.join(hook(messages))
+    # counts are summed; measures (Float64: seconds, polarity) are left to the families' aggregate()
+    markers = [c for c in markers if pd.api.types.is_integer_dtype(messages[c].dtype)]
     if markers:
         cust = [c for c in (markers if customer_columns is None else customer_columns) if c in markers]
         for who, prefix, cols in (("agent", "", markers), ("customer", "customer_", cust)):

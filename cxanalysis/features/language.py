@@ -31,6 +31,7 @@ class Language(ContextFamily):
     [<NA>, 0, 1]
     """
 
+    family_name = "language"
     columns = COLUMNS
 
     def transform_with_evidence(self, X: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -60,5 +61,19 @@ class Language(ContextFamily):
         langs = X["lang"].astype(object).to_numpy()
         ids = X["message_id"].astype(object).to_numpy()
         details = [f"reply in {langs[i]}, customer wrote {customer_lang[i]}" for i in bad]
-        ev = evidence_frame(ids[bad], ["language_match"] * len(bad), [pd.NA] * len(bad), [pd.NA] * len(bad), [pd.NA] * len(bad), details)
+        ev = evidence_frame(
+            ids[bad], ["language_match"] * len(bad), [pd.NA] * len(bad), [pd.NA] * len(bad), [pd.NA] * len(bad), details
+        )
         return out, ev
+
+    @staticmethod
+    def aggregate(messages: pd.DataFrame) -> pd.DataFrame:
+        """``language_mismatches``: agent replies not in the customer's language (NA if none judged)."""
+        if "language_match" not in messages.columns:
+            return pd.DataFrame(index=pd.Index([], name="conversation_id"))
+        agent = (messages["role"].astype("string") == "agent").fillna(False).to_numpy(dtype=bool)
+        lm = messages["language_match"].where(agent)
+        by = messages["conversation_id"]
+        bad = (lm == 0).fillna(False).groupby(by, sort=False, observed=True).sum()
+        judged = lm.notna().groupby(by, sort=False, observed=True).sum()
+        return pd.DataFrame({"language_mismatches": bad.astype("Int64").mask(judged == 0)})

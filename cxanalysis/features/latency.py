@@ -11,7 +11,7 @@ Conversation columns (:meth:`Latency.aggregate`): ``latency_first_reply_s``,
 ``latency_mean_reply_s``, ``latency_max_reply_s``, ``latency_customer_wait_s`` (sum of reply
 times), ``latency_longest_gap_s`` and ``latency_resolution_s`` (first to last message).
 Untimed messages give NA, never 0: a conversation without timestamps has NA latencies.
-Business-hours variants come with the calendar of the dynamics issue.
+Business-hours variants (``*_bh_s``) come with a calendar: ``Latency(calendar=...)``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import pandas as pd
 
 from ._context import ContextFamily, conversation_order
 
-COLUMNS = ("latency_reply_s", "latency_gap_s")
+COLUMNS = ("latency_reply_s", "latency_gap_s", "latency_customer_reply_s")
+BH_COLUMNS = ("latency_reply_bh_s", "latency_gap_bh_s", "latency_customer_reply_bh_s")
 CONVERSATION_COLUMNS = (
     "latency_first_reply_s",
     "latency_mean_reply_s",
@@ -32,8 +33,31 @@ CONVERSATION_COLUMNS = (
 )
 
 
+def _reply_start(secs: np.ndarray, role: np.ndarray, same: np.ndarray, asker: str, replier: str) -> np.ndarray:
+    """For each ``replier`` row that follows one or more ``asker`` rows: the time of the first
+    timed ``asker`` row since the previous ``replier`` row (NaN elsewhere). Rows are sorted by
+    conversation and turn; ``same`` is False at the first row of each conversation."""
+    n = len(secs)
+    is_rep = role == replier
+    # a segment ends at each replier row: rows after a replier (or a new conversation) open one
+    new = ~same.copy()
+    new[1:] |= is_rep[:-1]
+    seg = np.cumsum(new) - 1
+    ask_t = np.where(role == asker, secs, np.nan)
+    first = pd.Series(ask_t).groupby(seg).first().to_numpy()  # first non-NaN per segment
+    out = np.full(n, np.nan)
+    out[is_rep] = first[seg[is_rep]]
+    return out
+
+
 class Latency(ContextFamily):
     """Reply and gap seconds per message (a scikit-learn transformer; ``fit`` learns nothing).
+
+    Parameters
+    ----------
+    calendar:
+        A :class:`cxanalysis.business_hours.BusinessCalendar` (or its dict form). When given,
+        every measure also comes in business seconds, as ``*_bh_s`` columns.
 
     >>> import pandas as pd
     >>> X = pd.DataFrame({"conversation_id": ["c"] * 3, "turn": [0, 1, 2],
@@ -43,14 +67,26 @@ class Latency(ContextFamily):
     [<NA>, <NA>, 300.0]
     """
 
-    columns = COLUMNS
+    family_name = "latency"
+
+    def __init__(self, calendar=None):
+        self.calendar = calendar
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return COLUMNS + (BH_COLUMNS if self.calendar is not None else ())
+
+    def _calendar(self):
+        from ..business_hours import BusinessCalendar
+
+        cal = self.calendar
+        return BusinessCalendar.from_dict(cal) if isinstance(cal, dict) else cal
 
     def transform_with_evidence(self, X: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         from ._lexical import empty_evidence
 
         n = len(X)
-        reply = np.full(n, np.nan)
-        gap = np.full(n, np.nan)
+        vals = {c: np.full(n, np.nan) for c in self.columns}
         if n and "timestamp" in X.columns:
             order = conversation_order(X)
             conv = X["conversation_id"].astype(object).to_numpy()[order]
@@ -59,55 +95,71 @@ class Latency(ContextFamily):
             secs = (ts - np.datetime64(0, "us")).astype("float64") / 1e6
             secs[np.isnat(ts)] = np.nan
             same = np.r_[False, conv[1:] == conv[:-1]]
-            g = np.full(n, np.nan)
-            g[1:] = secs[1:] - secs[:-1]
-            g[~same] = np.nan
-            # reply time: first agent message after a customer run, from the run's first message
-            r = np.full(n, np.nan)
-            pending = np.nan  # time of the earliest unanswered customer message
-            for i in range(n):  # one pass over the sorted rows; plain floats, no pandas per row
-                if not same[i]:
-                    pending = np.nan
-                if role[i] == "customer":
-                    if pending != pending:
-                        pending = secs[i] if secs[i] == secs[i] else np.nan
-                elif role[i] == "agent":
-                    if pending == pending and secs[i] == secs[i]:
-                        r[i] = secs[i] - pending
-                    pending = np.nan
-            reply[order] = r
-            gap[order] = g
-        out = pd.DataFrame(
-            {
-                "latency_reply_s": pd.array(reply, dtype="Float64"),
-                "latency_gap_s": pd.array(gap, dtype="Float64"),
-            },
-            index=X.index,
-        )
-        for c in COLUMNS:
+            prev = np.full(n, np.nan)
+            prev[1:] = secs[:-1]
+            prev[~same] = np.nan
+            starts = {
+                "latency_reply_s": _reply_start(secs, role, same, "customer", "agent"),
+                "latency_customer_reply_s": _reply_start(secs, role, same, "agent", "customer"),
+                "latency_gap_s": prev,
+            }
+            cal = self._calendar() if self.calendar is not None else None
+            for col, start in starts.items():
+                v = np.full(n, np.nan)
+                v[order] = secs - start
+                vals[col] = v
+                if cal is not None:
+                    ok = ~np.isnan(start) & ~np.isnan(secs)
+                    b = np.full(n, np.nan)
+                    if ok.any():
+                        to_ts = lambda x: pd.to_datetime(x * 1e6, unit="us", utc=True)  # noqa: E731
+                        b_sorted = np.full(n, np.nan)
+                        b_sorted[ok] = cal.business_seconds(to_ts(start[ok]), to_ts(secs[ok]))
+                        b[order] = b_sorted
+                    vals[col[: -len("_s")] + "_bh_s"] = b
+        out = pd.DataFrame({c: pd.array(vals[c], dtype="Float64") for c in self.columns}, index=X.index)
+        for c in self.columns:
             out[c] = out[c].mask(out[c].isna() | ~np.isfinite(out[c].astype("float64")), pd.NA)
         return out, empty_evidence()
 
     @staticmethod
     def aggregate(messages: pd.DataFrame) -> pd.DataFrame:
-        """Conversation-level latency columns (NA where nothing was timed)."""
+        """Conversation-level latency columns (NA where nothing was timed).
+
+        Agent side: ``latency_first_reply_s``, ``latency_mean_reply_s``, ``latency_max_reply_s``,
+        ``latency_customer_wait_s`` (sum of reply times); customer side:
+        ``latency_customer_response_mean_s`` (how long the customer took to answer);
+        conversation: ``latency_longest_gap_s``, ``latency_resolution_s`` (first to last
+        message). With a calendar, each also as ``*_bh_s`` in business seconds (the business
+        resolution time is the sum of the business gaps).
+        """
+        if "latency_reply_s" not in messages.columns:
+            return pd.DataFrame(index=pd.Index([], name="conversation_id"))
+        messages = messages.iloc[conversation_order(messages)]
         by = messages["conversation_id"]
-        reply = messages["latency_reply_s"].astype("float64")
-        gap = messages["latency_gap_s"].astype("float64")
-        g = reply.groupby(by, sort=False, observed=True)
-        out = pd.DataFrame(
-            {
-                "latency_first_reply_s": g.first(),
-                "latency_mean_reply_s": g.mean(),
-                "latency_max_reply_s": g.max(),
-                "latency_customer_wait_s": g.sum(min_count=1),
-                "latency_longest_gap_s": gap.groupby(by, sort=False, observed=True).max(),
-            }
-        )
-        if "timestamp" in messages.columns:
-            ts = pd.to_datetime(messages["timestamp"], utc=True)
-            tg = ts.groupby(by, sort=False, observed=True)
-            out["latency_resolution_s"] = (tg.max() - tg.min()).dt.total_seconds()
-        else:
-            out["latency_resolution_s"] = np.nan
+        out = pd.DataFrame(index=pd.Index(by.drop_duplicates().to_numpy(), name="conversation_id"))
+        for suffix in ("", "_bh"):
+            if f"latency_reply{suffix}_s" not in messages.columns:
+                continue
+            reply = messages[f"latency_reply{suffix}_s"].astype("float64")
+            gap = messages[f"latency_gap{suffix}_s"].astype("float64")
+            g = reply.groupby(by, sort=False, observed=True)
+            out[f"latency_first_reply{suffix}_s"] = g.first()
+            out[f"latency_mean_reply{suffix}_s"] = g.mean()
+            out[f"latency_max_reply{suffix}_s"] = g.max()
+            out[f"latency_customer_wait{suffix}_s"] = g.sum(min_count=1)
+            col = f"latency_customer_reply{suffix}_s"
+            if col in messages.columns:
+                out[f"latency_customer_response_mean{suffix}_s"] = (
+                    messages[col].astype("float64").groupby(by, sort=False, observed=True).mean()
+                )
+            gg = gap.groupby(by, sort=False, observed=True)
+            out[f"latency_longest_gap{suffix}_s"] = gg.max()
+            if suffix:
+                out[f"latency_resolution{suffix}_s"] = gg.sum(min_count=1)
+            elif "timestamp" in messages.columns:
+                tg = pd.to_datetime(messages["timestamp"], utc=True).groupby(by, sort=False, observed=True)
+                out["latency_resolution_s"] = (tg.max() - tg.min()).dt.total_seconds()
+            else:
+                out["latency_resolution_s"] = np.nan
         return out.astype("Float64")
