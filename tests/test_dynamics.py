@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import cxanalysis as cx
 
@@ -178,16 +179,34 @@ def chat(rows, cid="i", timed=True):
     return conv(rows, cid=cid, timed=timed).assign(channel="chat")
 
 
-def test_idle_checkin_after_customer_silence_en_zh():
-    en = chat([("customer", 0, "My order has not arrived", "en"), ("agent", 1, "Let me check that for you.", "en"),
-               ("agent", 8, "Are you still there? Take your time.", "en")])  # fmt: skip
-    zh = chat(
-        [("customer", 0, "我的订单还没到", "zh"), ("agent", 1, "我帮您查一下。", "zh"), ("agent", 9, "您还在吗？", "zh")], cid="z"
-    )
-    for df in (en, zh):
-        m = cx.featurize(df, families=["idle"]).messages
-        assert m["idle_after_silence"].tolist() == [0, 0, 1], df["lang"].iloc[0]
-        assert m["idle_checkin_after_silence"].tolist()[2] >= 1 and m["idle_close_after_silence"].sum() == 0
+CHECKINS = {
+    "en": ("Let me check that for you.", "Are you still there? Take your time."),
+    "zh": ("我帮您查一下。", "您还在吗？"),
+    "ja": ("確認いたします。", "恐れ入りますが、まだこちらのチャットをご覧になっていますか？"),
+    "ru": ("Сейчас проверю.", "Вы ещё на связи? Я никуда не тороплюсь."),
+}
+CLOSES = {
+    "en": "We have not received a response, so this chat has been closed.",
+    "zh": "由于您一直没有回复，本次对话已结束。",
+    "ja": "ご返答がないため、チャットを終了いたします。",
+    "ru": "Ответа от вас не поступило, чат закрыт.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CHECKINS))
+def test_idle_checkin_after_customer_silence(lang):
+    wait, checkin = CHECKINS[lang]
+    df = chat([("customer", 0, "…", lang), ("agent", 1, wait, lang), ("agent", 8, checkin, lang)])
+    m = cx.featurize(df, families=["idle"]).messages
+    assert m["idle_after_silence"].tolist() == [0, 0, 1]
+    assert m["idle_checkin_after_silence"].tolist()[2] >= 1 and m["idle_close_after_silence"].sum() == 0
+
+
+@pytest.mark.parametrize("lang", sorted(CLOSES))
+def test_idle_blunt_close_after_silence_in_each_language(lang):
+    df = chat([("customer", 0, "…", lang), ("agent", 1, CHECKINS[lang][0], lang), ("agent", 9, CLOSES[lang], lang)])
+    m = cx.featurize(df, families=["idle"]).messages
+    assert m["idle_close_after_silence"].tolist()[2] >= 1 and m["idle_checkin_after_silence"].sum() == 0
 
 
 def test_idle_blunt_close_after_silence_that_follows_the_customer():
