@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import load_config, read_options
+from .config import feature_params, load_config, read_options
 from .errors import CxError, CxWarning
 from .readers import FORMATS, read_transcripts
 from .summary import format_summary, summarize
@@ -157,10 +157,13 @@ def cmd_featurize(args: argparse.Namespace) -> int:
 
     df, rejects = _read(args)
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
+    params = feature_params(load_config(args.config)) if args.config else {}
+    if families is not None:
+        params = {k: v for k, v in params.items() if k in families}
     try:
-        feats = featurize(df, families=families)
-    except ValueError as exc:
-        raise CxError(str(exc)) from exc
+        feats = featurize(df, families=families, params=params)
+    except (ValueError, TypeError) as exc:
+        raise CxError(f"featurize: {exc}") from exc
     _write_frame(feats.messages, args.output)
     if args.evidence:
         _write_frame(feats.evidence, args.evidence)

@@ -10,8 +10,15 @@ Example (``data/samples/cx.yml``)::
         agent_domains: [parcelnest.example]
       columns: {}
 
-Only the ``read`` section exists so far; later stages add theirs. Unknown keys are errors that
-name the file, line and key.
+    features:                 # constructor arguments per feature family
+      latency:
+        calendar: {hours: {mon-fri: "09:00-17:00"}, timezone: Europe/London, country: GB}
+      idle: {silence_s: 180}
+      template: {min_size: 5}
+
+Sections: ``read`` (options of :func:`cxanalysis.read_transcripts`) and ``features``
+(``params`` of :func:`cxanalysis.featurize`; keys are family names). Unknown keys are errors
+that name the file, line and key.
 """
 
 from __future__ import annotations
@@ -25,7 +32,14 @@ import yaml
 from .errors import ConfigError
 
 READ_KEYS = {"tz", "exclude", "roles", "columns", "channel", "lang", "encoding", "timestamp_format", "default_date", "format"}
-SECTIONS = {"read": READ_KEYS}
+
+def _family_names() -> set[str]:
+    from .features import FAMILIES
+
+    return set(FAMILIES)
+
+
+SECTIONS = {"read": READ_KEYS, "features": _family_names}
 
 
 def _line_of(node: yaml.Node | None, key: str) -> int | None:
@@ -66,11 +80,17 @@ def load_config(path: str | os.PathLike) -> dict[str, Any]:
             continue
         if not isinstance(body, dict):
             raise ConfigError(f"{p}:{_line_of(node, section)}: section {section!r} must be a mapping")
+        if section == "features":
+            sub = next((v for k, v in node.value if k.value == section), None)
+            for key, value in body.items():
+                if value is not None and not isinstance(value, dict):
+                    raise ConfigError(f"{p}:{_line_of(sub, key)}: features.{key} must be a mapping of arguments")
         sub = next((v for k, v in node.value if k.value == section), None)
+        valid = SECTIONS[section]() if callable(SECTIONS[section]) else SECTIONS[section]
         for key in body:
-            if key not in SECTIONS[section]:
+            if key not in valid:
                 raise ConfigError(
-                    f"{p}:{_line_of(sub, key)}: unknown key {section}.{key}; valid: {sorted(SECTIONS[section])}"
+                    f"{p}:{_line_of(sub, key)}: unknown key {section}.{key}; valid: {sorted(valid)}"
                 )
     return data
 
@@ -78,3 +98,8 @@ def load_config(path: str | os.PathLike) -> dict[str, Any]:
 def read_options(config: dict[str, Any] | None) -> dict[str, Any]:
     """The ``read`` section as keyword arguments for :func:`cxanalysis.read_transcripts`."""
     return dict((config or {}).get("read") or {})
+
+
+def feature_params(config: dict[str, Any] | None) -> dict[str, dict]:
+    """The ``features`` section as ``params`` for :func:`cxanalysis.featurize`."""
+    return {k: dict(v or {}) for k, v in ((config or {}).get("features") or {}).items()}

@@ -278,3 +278,30 @@ def test_effort_recontact_within_days_two_phase():
     only_b = corpus[corpus["conversation_id"] == "b"]
     assert cx.featurize(only_b, families=[fitted]).messages["effort_recontact"].tolist() == [1, 0]
     assert cx.featurize(only_b, families=["effort"]).messages["effort_recontact"].sum() == 0  # b alone has no history
+
+
+# -- parameters and configuration -------------------------------------------------------------
+def test_family_params_change_results_and_bad_ones_are_named():
+    df = chat([("customer", 0, "…", "en"), ("agent", 1, "One moment.", "en"), ("agent", 5, "Are you still there?", "en")])
+    assert cx.featurize(df, families=["idle"]).messages["idle_after_silence"].sum() == 1
+    assert cx.featurize(df, families=["idle"], params={"idle": {"silence_s": 600}}).messages["idle_after_silence"].sum() == 0
+    with pytest.raises(ValueError, match=r"params for 'idle': unknown argument\(s\) \['silense_s'\]; valid: \['channels', 'silence_s'\]"):
+        cx.featurize(df, params={"idle": {"silense_s": 1}})
+    with pytest.raises(ValueError, match="params for unknown feature family"):
+        cx.featurize(df, params={"idel": {}})
+
+
+def test_config_features_section(tmp_path):
+    from cxanalysis.config import feature_params
+    from cxanalysis.errors import ConfigError
+
+    good = tmp_path / "cx.yml"
+    good.write_text("read:\n  tz: UTC\nfeatures:\n  idle: {silence_s: 60}\n  template:\n    min_size: 3\n", encoding="utf-8")
+    assert feature_params(cx.load_config(good)) == {"idle": {"silence_s": 60}, "template": {"min_size": 3}}
+    bad = tmp_path / "bad.yml"
+    bad.write_text("features:\n  idle: {silence_s: 60}\n  sentimentt: {}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad.yml:3: unknown key features.sentimentt"):
+        cx.load_config(bad)
+    bad.write_text("features:\n  idle: 60\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad.yml:2: features.idle must be a mapping"):
+        cx.load_config(bad)

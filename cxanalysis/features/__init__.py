@@ -183,6 +183,11 @@ def featurize(
     bad = [k for k in params if k not in FAMILIES]
     if bad:
         raise ValueError(f"params for unknown feature family {bad}; available: {list(FAMILIES)}")
+    for fam, kwargs in params.items():
+        valid = set(FAMILIES[fam]().get_params()) - {"family", "lexicons"}
+        wrong = sorted(set(kwargs) - valid)
+        if wrong:
+            raise ValueError(f"params for {fam!r}: unknown argument(s) {wrong}; valid: {sorted(valid)}")
     df = _with_languages(df)
     own = list(lexicons) if lexicons is not None else []
     own_families = {lex.family for lex in own}
