@@ -58,6 +58,47 @@ def test_latency_reply_counts_from_the_first_unanswered_customer_message():
     assert c["latency_resolution_s"] == 5400.0
 
 
+def at(rows, cid="bh"):
+    """rows: (role, local London time)"""
+    ts = pd.to_datetime([t for _, t in rows]).tz_localize("Europe/London").tz_convert("UTC")
+    return pd.DataFrame(
+        {"conversation_id": cid, "message_id": [f"{cid}:{i}" for i in range(len(rows))], "turn": range(len(rows)),
+         "timestamp": ts, "role": [r for r, _ in rows], "text": "x", "lang": "en"}
+    )  # fmt: skip
+
+
+def test_business_hours_latency_across_a_weekend_and_a_holiday():
+    from cxanalysis.business_hours import BusinessCalendar
+
+    cal = BusinessCalendar(hours={"mon-fri": "09:00-17:00"}, timezone="Europe/London", country="GB")
+    df = pd.concat(
+        [
+            # Friday 16:30 -> Monday 09:30: 65 h of calendar time, 1 business hour
+            at([("customer", "2026-11-20 16:30"), ("agent", "2026-11-23 09:30")], cid="weekend"),
+            # Thu 24 Dec 16:00 -> Tue 29 Dec 10:00 (25, 26 and 28 Dec are GB holidays): 2 business hours
+            at([("customer", "2026-12-24 16:00"), ("agent", "2026-12-29 10:00"), ("customer", "2026-12-29 10:30")], cid="xmas"),
+        ],
+        ignore_index=True,
+    )
+    feats = cx.featurize(df, families=["latency"], params={"latency": {"calendar": cal}})
+    c = feats.conversations.set_index("conversation_id")
+    assert c.loc["weekend", "latency_first_reply_s"] == 65 * 3600 and c.loc["weekend", "latency_first_reply_bh_s"] == 3600
+    assert c.loc["xmas", "latency_first_reply_bh_s"] == 7200
+    assert c.loc["xmas", "latency_resolution_bh_s"] == 7200 + 1800 and c.loc["xmas", "latency_customer_response_mean_bh_s"] == 1800
+    # the same calendar from its dict form (as in cx.yml) gives the same figures
+    d = cx.featurize(df, families=["latency"], params={"latency": {"calendar": cal.to_dict()}}).conversations
+    assert d["latency_first_reply_bh_s"].tolist() == c["latency_first_reply_bh_s"].tolist()
+    # without a calendar there are no business-hours columns
+    assert not any("_bh_" in col for col in cx.featurize(df, families=["latency"]).conversations.columns)
+
+
+def test_customer_response_time_is_measured_from_the_agents_first_unanswered_message():
+    df = conv([("customer", 0, "Hi", "en"), ("agent", 1, "Hello", "en"), ("agent", 2, "Order number?", "en"), ("customer", 11, "123", "en")])
+    feats = cx.featurize(df, families=["latency"])
+    assert feats.messages["latency_customer_reply_s"].tolist()[3] == 600.0
+    assert feats.conversations["latency_customer_response_mean_s"].tolist() == [600.0]
+
+
 def test_untimed_conversation_gives_na_never_zero():
     df = conv([("customer", 0, "Hi", "en"), ("agent", 1, "Hello", "en")], timed=False)
     c = cx.featurize(df, families=["latency"]).conversations.iloc[0]
