@@ -6,8 +6,10 @@ whose ``absent`` lists it, none does. Behaviours whose evidence is the *absence*
 (AMZ-07: no deferral) are inverted. The samples were written and frozen before the lexicons
 existed; this is a test of the lexicons on text they were not written from.
 
-Behaviours that depend on timing, corpus or language (SPO-01, SPO-02, CRI-03, CRI-05, TEC-01,
-TEC-02, TEC-06, TEC-08, ANTI-06) belong to the dynamics features and the playbooks.
+ANTI-07 is also shown by ``effort_reask`` (asking again for what the customer gave: turn
+context). Behaviours that depend on timing, corpus or language (SPO-01, SPO-02, CRI-03,
+CRI-05, TEC-01, TEC-02, TEC-06, TEC-08, ANTI-06) belong to the dynamics features and the
+playbooks; APL-11 and ANTI-04 are also checked with their timing below.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ SHOWN_BY: dict[str, tuple[str, ...]] = {
     "ANTI-03": ("tone_blame", "tone_not_our_problem"),
     "ANTI-04": ("idle_blunt_close",),
     "ANTI-05": ("ownership_deferral",),
-    "ANTI-07": ("effort_asks_repeat",),
+    "ANTI-07": ("effort_asks_repeat", "effort_reask"),
 }
 # behaviours met when a marker is *absent*
 SHOWN_BY_ABSENCE: dict[str, tuple[str, ...]] = {"AMZ-07": ("ownership_deferral",)}
@@ -69,9 +71,7 @@ SHOWN_BY_ABSENCE: dict[str, tuple[str, ...]] = {"AMZ-07": ("ownership_deferral",
 # Cases the MANIFEST decides by context that no lexicon can see. They are expected to fail
 # (strict: if a change makes one pass, the test says so and the entry must go).
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("ANTI-07", "em-20261110091233.GO4417@mail.example"): "a repeat only because the customer already gave the order number: needs turn context",
-    ("ANTI-07", "OR-JA-E02"): "asks again for details the customer already sent, in ordinary wording: needs turn context",
-    ("ANTI-07", "quicknet_chat_ru_poor"): "an ordinary request for an address the customer already gave: needs turn context",
+    ("ANTI-07", "quicknet_chat_ru_poor"): "a slangy request for the address the customer already gave; the ru asks_info lexicon misses it",
     ("AMZ-04", "OR-JA-E02"): "a refund is granted but without amount or date: 'full resolution' is the playbook's judgement",
     ("APL-08", "shop_chat_zh_poor"): "a menu and a canned tracking answer that ignores the question: relevance, not wording",
 }
@@ -119,7 +119,7 @@ def test_every_mapped_marker_names_its_behaviour_in_the_lexicons():
     for lex in packaged_lexicons():
         for m in lex.markers.values():
             named.setdefault(lex.column(m.name), set()).update(m.behaviours)
-    computed = {"proactive_info"}
+    computed = {"proactive_info", "effort_reask"}
     for b, markers in {**SHOWN_BY, **SHOWN_BY_ABSENCE}.items():
         lexical = [m for m in markers if m not in computed]
         assert all(m in named for m in lexical), (b, [m for m in lexical if m not in named])
@@ -149,3 +149,28 @@ def test_language_behaviour_present_every_reply_matches(sample_features, behavio
 def test_language_behaviour_absent_some_reply_mismatches(sample_features, behaviour, conversation_id):
     conv = sample_features.conversations.set_index("conversation_id").loc[conversation_id]
     assert conv["language_mismatches"] >= 1, behaviour
+
+
+# APL-11 / ANTI-04 with timing: the check-in or the close must come after a customer silence
+SILENCE_IDS = {"APL-11": "idle_checkin_after_silence", "ANTI-04": "idle_close_after_silence"}
+
+
+def _silence_cases(kind: str):
+    return [
+        pytest.param(b, r["conversation_id"], id=f"{b}-{r['conversation_id']}")
+        for b in SILENCE_IDS
+        for r in MANIFEST
+        if b in r[kind].split(";") and r["channel"] == "chat"
+    ]
+
+
+@pytest.mark.parametrize(("behaviour", "conversation_id"), _silence_cases("present"))
+def test_silence_behaviour_present_after_a_silence(sample_features, behaviour, conversation_id):
+    conv = sample_features.conversations.set_index("conversation_id").loc[conversation_id]
+    assert conv["idle_after_silence"] >= 1 and conv[SILENCE_IDS[behaviour]] >= 1, behaviour
+
+
+@pytest.mark.parametrize(("behaviour", "conversation_id"), _silence_cases("absent"))
+def test_silence_behaviour_absent_not_after_a_silence(sample_features, behaviour, conversation_id):
+    conv = sample_features.conversations.set_index("conversation_id").loc[conversation_id]
+    assert conv[SILENCE_IDS[behaviour]] == 0, behaviour

@@ -346,3 +346,25 @@ def test_config_features_section(tmp_path):
     bad.write_text("features:\n  idle: 60\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.yml:2: features.idle must be a mapping"):
         cx.load_config(bad)
+
+
+REASKS = {
+    "en": ("My order 112-4455667-1234567 arrived with a cracked screen.", "Sorry about that! Could you please send me your order number?"),
+    "zh": ("我的订单号是 5523018847，收到的杯子是碎的。", "非常抱歉！麻烦您提供一下订单号，我帮您查询。"),
+    "ja": ("注文番号 A-20931 の商品が壊れて届きました。", "申し訳ございません。ご注文番号を教えていただけますでしょうか。"),
+    "ru": ("Заказ № 48213 пришёл разбитым.", "Приносим извинения! Подскажите, пожалуйста, номер заказа."),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(REASKS))
+def test_effort_reask_only_when_the_customer_already_gave_it(lang):
+    gave, ask = REASKS[lang]
+    df = conv([("customer", 0, gave, lang), ("agent", 1, ask, lang)])
+    feats = cx.featurize(df, families=["effort"])
+    assert feats.messages["effort_asks_info"].tolist()[1] >= 1
+    assert feats.messages["effort_reask"].tolist() == [0, 1]
+    ev = feats.evidence[feats.evidence["feature"] == "effort_reask"].iloc[0]
+    assert ev["detail"].startswith("asks for the order or reference number") and ev["quote"] in ask
+    # the same request without the number given first is an ordinary question
+    fresh = conv([("customer", 0, "…", lang), ("agent", 1, ask, lang)])
+    assert cx.featurize(fresh, families=["effort"]).messages["effort_reask"].sum() == 0
