@@ -84,7 +84,9 @@ def test_business_hours_latency_across_a_weekend_and_a_holiday():
     c = feats.conversations.set_index("conversation_id")
     assert c.loc["weekend", "latency_first_reply_s"] == 65 * 3600 and c.loc["weekend", "latency_first_reply_bh_s"] == 3600
     assert c.loc["xmas", "latency_first_reply_bh_s"] == 7200
-    assert c.loc["xmas", "latency_resolution_bh_s"] == 7200 + 1800 and c.loc["xmas", "latency_customer_response_mean_bh_s"] == 1800
+    assert (
+        c.loc["xmas", "latency_resolution_bh_s"] == 7200 + 1800 and c.loc["xmas", "latency_customer_response_mean_bh_s"] == 1800
+    )
     # the same calendar from its dict form (as in cx.yml) gives the same figures
     d = cx.featurize(df, families=["latency"], params={"latency": {"calendar": cal.to_dict()}}).conversations
     assert d["latency_first_reply_bh_s"].tolist() == c["latency_first_reply_bh_s"].tolist()
@@ -93,7 +95,14 @@ def test_business_hours_latency_across_a_weekend_and_a_holiday():
 
 
 def test_customer_response_time_is_measured_from_the_agents_first_unanswered_message():
-    df = conv([("customer", 0, "Hi", "en"), ("agent", 1, "Hello", "en"), ("agent", 2, "Order number?", "en"), ("customer", 11, "123", "en")])
+    df = conv(
+        [
+            ("customer", 0, "Hi", "en"),
+            ("agent", 1, "Hello", "en"),
+            ("agent", 2, "Order number?", "en"),
+            ("customer", 11, "123", "en"),
+        ]
+    )
     feats = cx.featurize(df, families=["latency"])
     assert feats.messages["latency_customer_reply_s"].tolist()[3] == 600.0
     assert feats.conversations["latency_customer_response_mean_s"].tolist() == [600.0]
@@ -326,7 +335,9 @@ def test_family_params_change_results_and_bad_ones_are_named():
     df = chat([("customer", 0, "…", "en"), ("agent", 1, "One moment.", "en"), ("agent", 5, "Are you still there?", "en")])
     assert cx.featurize(df, families=["idle"]).messages["idle_after_silence"].sum() == 1
     assert cx.featurize(df, families=["idle"], params={"idle": {"silence_s": 600}}).messages["idle_after_silence"].sum() == 0
-    with pytest.raises(ValueError, match=r"params for 'idle': unknown argument\(s\) \['silense_s'\]; valid: \['channels', 'silence_s'\]"):
+    with pytest.raises(
+        ValueError, match=r"params for 'idle': unknown argument\(s\) \['silense_s'\]; valid: \['channels', 'silence_s'\]"
+    ):
         cx.featurize(df, params={"idle": {"silense_s": 1}})
     with pytest.raises(ValueError, match="params for unknown feature family"):
         cx.featurize(df, params={"idel": {}})
@@ -349,7 +360,10 @@ def test_config_features_section(tmp_path):
 
 
 REASKS = {
-    "en": ("My order 112-4455667-1234567 arrived with a cracked screen.", "Sorry about that! Could you please send me your order number?"),
+    "en": (
+        "My order 112-4455667-1234567 arrived with a cracked screen.",
+        "Sorry about that! Could you please send me your order number?",
+    ),
     "zh": ("我的订单号是 5523018847，收到的杯子是碎的。", "非常抱歉！麻烦您提供一下订单号，我帮您查询。"),
     "ja": ("注文番号 A-20931 の商品が壊れて届きました。", "申し訳ございません。ご注文番号を教えていただけますでしょうか。"),
     "ru": ("Заказ № 48213 пришёл разбитым.", "Приносим извинения! Подскажите, пожалуйста, номер заказа."),
@@ -368,3 +382,54 @@ def test_effort_reask_only_when_the_customer_already_gave_it(lang):
     # the same request without the number given first is an ordinary question
     fresh = conv([("customer", 0, "…", lang), ("agent", 1, ask, lang)])
     assert cx.featurize(fresh, families=["effort"]).messages["effort_reask"].sum() == 0
+
+
+# -- sentiment -------------------------------------------------------------------------------
+ARCS = {
+    "en": (
+        "This is ridiculous, my order is still not here and nobody answers!",
+        "It arrived, thank you so much, you're awesome!",
+    ),
+    "zh": ("太差了，快递到现在还没到，我很生气。", "收到了，太好了，非常满意！"),
+    "ja": ("まだ届きません。本当に困っています。", "無事に届きました。本当に助かりました！"),
+    "ru": ("Это просто ужасно, посылка до сих пор не пришла.", "Всё пришло, отлично, огромное спасибо!"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ARCS))
+def test_sentiment_arc_from_negative_to_positive(lang):
+    first, last = ARCS[lang]
+    df = conv([("customer", 0, first, lang), ("agent", 1, "…", lang), ("customer", 2, "ok", lang), ("customer", 3, last, lang)])
+    feats = cx.featurize(df, families=["sentiment"])
+    pol = feats.messages["sentiment_polarity"]
+    assert pol[0] < 0 and pol[3] > 0 and pol[2] == 0
+    c = feats.conversations.iloc[0]
+    assert c["customer_sentiment_first"] < 0 < c["customer_sentiment_last"] and c["customer_sentiment_change"] > 1
+    assert c["customer_sentiment_negative"] >= 1 and c["customer_sentiment_positive"] >= 1
+
+
+def test_sentiment_negation_and_uncovered_language():
+    df = conv(
+        [
+            ("customer", 0, "I'm not happy with this at all", "en"),
+            ("customer", 1, "Das ist toll", "de"),
+            ("customer", 2, "不满意", "zh"),
+        ]
+    )
+    m = cx.featurize(df, families=["sentiment"]).messages
+    assert m["sentiment_positive"].tolist()[0] == 0 and m["sentiment_negative"].tolist()[0] >= 1
+    assert pd.isna(m["sentiment_polarity"][1]) and pd.isna(m["sentiment_positive"][1])
+    assert m["sentiment_polarity"][2] == -1.0
+    c = cx.featurize(df, families=["sentiment"]).conversations.iloc[0]
+    assert pd.notna(c["customer_sentiment_first"]) and c["customer_sentiment_change"] == 0.0
+
+
+def test_sentiment_vader_engine_scores_english_only():
+    pytest.importorskip("vaderSentiment")
+    df = conv([("customer", 0, "This is absolutely terrible.", "en"), ("customer", 1, "太好了", "zh")])
+    lex = cx.featurize(df, families=["sentiment"]).messages["sentiment_polarity"]
+    vader = cx.featurize(df, families=["sentiment"], params={"sentiment": {"engine": "vader"}}).messages["sentiment_polarity"]
+    assert -1 < vader[0] < -0.3 and vader[0] != lex[0]  # a graded compound score, not the lexicon's -1
+    assert vader[1] == lex[1] == 1.0
+    with pytest.raises(ValueError, match="unknown sentiment engine"):
+        cx.featurize(df, families=["sentiment"], params={"sentiment": {"engine": "bert"}})

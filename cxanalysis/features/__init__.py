@@ -34,6 +34,7 @@ from .politeness import Politeness
 from .precision import Precision
 from .proactive import Proactive
 from .resolution import Resolution
+from .sentiment import Sentiment
 from .session import Session
 from .template import Template
 from .tone import Tone
@@ -54,6 +55,7 @@ FAMILIES: dict[str, type] = {
     "session": Session,
     "delight": Delight,
     "idle": Idle,
+    "sentiment": Sentiment,
     "template": Template,
     "language": Language,
     "latency": Latency,
