@@ -31,6 +31,7 @@ realdata: $(STAMP)
 	$(PY) scripts/check_real_data.py ../shared/data/twcs
 	$(PY) scripts/devset_eval.py
 	$(PY) scripts/marker_hit_rates.py ../shared/data/twcs/twcs_pool_all_sources.csv
+	$(PY) scripts/twcs_dynamics.py ../shared/data/twcs/twcs_pool_all_sources.csv
 
 bench: $(STAMP)
 	$(VENV)/bin/cx bench --messages 200000 --json reports/bench.json

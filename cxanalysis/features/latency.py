@@ -3,8 +3,11 @@
 Message columns (``Float64``, seconds):
 
 * ``latency_reply_s`` — on the first agent message after one or more customer messages: the
-  time since the *earliest* of those unanswered customer messages (what the customer waited).
-  NA on every other row.
+  time since the *earliest* of those unanswered customer messages (what the customer waited),
+  counting only messages by the customer who wrote last before the reply (a social thread
+  may start with someone else's old post). NA on every other row.
+* ``latency_customer_reply_s`` — the same the other way round: on a customer message, the
+  time since the earliest agent message it answers.
 * ``latency_gap_s`` — time since the previous message of the conversation, any role.
 
 Conversation columns (:meth:`Latency.aggregate`): ``latency_first_reply_s``,
@@ -33,17 +36,27 @@ CONVERSATION_COLUMNS = (
 )
 
 
-def _reply_start(secs: np.ndarray, role: np.ndarray, same: np.ndarray, asker: str, replier: str) -> np.ndarray:
+def _reply_start(secs: np.ndarray, role: np.ndarray, same: np.ndarray, asker: str, replier: str, speaker: np.ndarray | None = None) -> np.ndarray:
     """For each ``replier`` row that follows one or more ``asker`` rows: the time of the first
     timed ``asker`` row since the previous ``replier`` row (NaN elsewhere). Rows are sorted by
-    conversation and turn; ``same`` is False at the first row of each conversation."""
+    conversation and turn; ``same`` is False at the first row of each conversation.
+
+    With ``speaker``, only asker rows by the speaker of the segment's *last* asker row count:
+    on social media a thread often starts with someone else's post (a stranger's tweet from
+    years ago that the customer answered), which is not what the agent kept anyone waiting for.
+    """
     n = len(secs)
     is_rep = role == replier
     # a segment ends at each replier row: rows after a replier (or a new conversation) open one
     new = ~same.copy()
     new[1:] |= is_rep[:-1]
     seg = np.cumsum(new) - 1
-    ask_t = np.where(role == asker, secs, np.nan)
+    is_ask = role == asker
+    if speaker is not None:
+        who = pd.Series(np.where(is_ask, speaker, None), dtype=object)
+        last_who = who.groupby(seg).transform("last").to_numpy(dtype=object)  # last non-null per segment
+        is_ask = is_ask & (speaker == last_who)
+    ask_t = np.where(is_ask, secs, np.nan)
     first = pd.Series(ask_t).groupby(seg).first().to_numpy()  # first non-NaN per segment
     out = np.full(n, np.nan)
     out[is_rep] = first[seg[is_rep]]
@@ -98,8 +111,9 @@ class Latency(ContextFamily):
             prev = np.full(n, np.nan)
             prev[1:] = secs[:-1]
             prev[~same] = np.nan
+            speaker = X["speaker"].astype(object).where(X["speaker"].notna(), "").to_numpy(dtype=object)[order] if "speaker" in X.columns else None
             starts = {
-                "latency_reply_s": _reply_start(secs, role, same, "customer", "agent"),
+                "latency_reply_s": _reply_start(secs, role, same, "customer", "agent", speaker),
                 "latency_customer_reply_s": _reply_start(secs, role, same, "agent", "customer"),
                 "latency_gap_s": prev,
             }
