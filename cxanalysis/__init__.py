@@ -8,6 +8,9 @@ Public API (DESIGN.md section 8) — implemented so far::
     for chunk, rej in cx.read_transcripts(big, chunksize=100_000): ...
     cx.to_convokit(df, path)                 # and format="convokit" to read
     feats = cx.featurize(df, families=None)  # cx.Features: .messages, .evidence, .conversations
+    scores = cx.score(feats, exemplars=("apple", "spotify", "amazon"), norms=None)
+    cx.explain(scores, feats, conversation_id, exemplar=None)
+    cx.load_playbook("my_playbook.yml")
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from . import schema
 from .accessor import CxAccessor
 from .config import load_config
 from .errors import ConfigError, CxError, CxWarning, ParseError, RoleWarning, SchemaError
+from .exemplars import PlaybookError, load_playbook
 from .features import FAMILIES, REQUIRED_COLUMNS, Features, featurize
 from .lexicons import LexiconError, lexicon_stats, load_lexicon
 from .readers import FORMATS, read_transcripts
 from .readers.convokit import to_convokit
 from .roles import ROLE_ALIASES
 from .schema import validate
+from .scoring import explain, score
 from .summary import format_summary, summarize
 from .text import COVERED_LANGUAGES, detect_languages
 
@@ -38,19 +43,23 @@ __all__ = [
     "Features",
     "LexiconError",
     "ParseError",
+    "PlaybookError",
     "REQUIRED_COLUMNS",
     "ROLE_ALIASES",
     "RoleWarning",
     "SchemaError",
     "__version__",
     "detect_languages",
+    "explain",
     "featurize",
     "lexicon_stats",
     "load_lexicon",
+    "load_playbook",
     "format_summary",
     "load_config",
     "read_transcripts",
     "schema",
+    "score",
     "summarize",
     "to_convokit",
     "validate",
