@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(VENV)/bin/cx read data/samples --config data/samples/cx.yml --summary
 	$(VENV)/bin/cx featurize data/samples --config data/samples/cx.yml -o reports/features.csv \
 		--evidence reports/evidence.csv --conversations reports/conversations.csv
+	$(VENV)/bin/cx score data/samples --config data/samples/cx.yml -o reports/scores.csv
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check cxanalysis tests scripts

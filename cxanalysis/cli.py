@@ -1,6 +1,6 @@
 """The ``cx`` command line.
 
-Commands so far: ``cx read``, ``cx featurize``, ``cx lexicon-stats``, ``cx bench``. Exit codes: 0 success, 1 input could not be read (a
+Commands so far: ``cx read``, ``cx featurize``, ``cx score``, ``cx lexicon-stats``, ``cx bench``. Exit codes: 0 success, 1 input could not be read (a
 :class:`~cxanalysis.errors.CxError`), 2 usage error (argparse).
 """
 
@@ -22,6 +22,15 @@ from .summary import format_summary, summarize
 EPILOG_FEATURIZE = """examples:
   cx featurize data/samples --config data/samples/cx.yml -o feats.parquet --evidence evidence.csv
   cx featurize tweets.csv --families warmth,tone -o feats.csv --conversations convs.csv
+"""
+
+EPILOG_SCORE = """examples:
+  cx score data/samples --config data/samples/cx.yml -o scores.csv
+  cx score data/samples --config data/samples/cx.yml -o scores.csv --explain orchard_chat_en_good
+  cx score chats.csv --exemplars apple,my_playbook.yml --norm first_reply_s=120 -o scores.parquet
+
+Each row is a conversation x exemplar: score (0-100), closest, and met / missed / n/a per
+behaviour ID of EXEMPLARS.md. --explain prints the deciding evidence of one conversation.
 """
 
 EPILOG_BENCH = """examples:
@@ -52,7 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _read_arguments(r)
-    r.add_argument("--summary", action="store_true", help="print rows, conversations, roles, agents, languages, channels, time span and rejects")
+    r.add_argument(
+        "--summary",
+        action="store_true",
+        help="print rows, conversations, roles, agents, languages, channels, time span and rejects",
+    )
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
     r.add_argument("-o", "--output", type=Path, help="write the frame (.parquet, .csv or .jsonl)")
 
@@ -69,6 +82,30 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--evidence", type=Path, help="write the evidence table here")
     f.add_argument("--conversations", type=Path, help="write the per-conversation aggregates here")
     f.add_argument("--families", help="comma-separated families (default: all)")
+
+    sc = sub.add_parser(
+        "score",
+        help="score conversations against the exemplar playbooks",
+        description="Read and featurize transcripts, then score every conversation against the Apple, "
+        "Spotify and Amazon playbooks (or others, or your own YAML playbook).",
+        epilog=EPILOG_SCORE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _read_arguments(sc)
+    sc.add_argument("-o", "--output", type=Path, required=True, help="scores (.parquet, .csv or .jsonl)")
+    sc.add_argument(
+        "--exemplars",
+        default="apple,spotify,amazon",
+        help="comma-separated names or playbook files (default: apple,spotify,amazon)",
+    )
+    sc.add_argument(
+        "--norm",
+        action="append",
+        default=[],
+        metavar="NAME=SECONDS",
+        help="override a channel norm for every exemplar (repeatable)",
+    )
+    sc.add_argument("--explain", metavar="CONVERSATION_ID", help="print why this conversation scored as it did")
 
     ls = sub.add_parser(
         "lexicon-stats",
@@ -178,6 +215,47 @@ def cmd_featurize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from .features import featurize
+    from .scoring import explain, score
+
+    norms = {}
+    for item in args.norm:
+        name, _, value = item.partition("=")
+        try:
+            norms[name.strip()] = float(value)
+        except ValueError:
+            raise CxError(f"--norm {item!r}: expected NAME=SECONDS, e.g. first_reply_s=120") from None
+    df, rejects = _read(args)
+    params = feature_params(load_config(args.config)) if args.config else {}
+    try:
+        feats = featurize(df, params=params)
+        scores = score(feats, exemplars=[e.strip() for e in args.exemplars.split(",") if e.strip()], norms=norms or None)
+    except (ValueError, TypeError) as exc:
+        raise CxError(f"score: {exc}") from exc
+    _write_frame(scores, args.output)
+    best = scores[scores["closest"]]["exemplar"].value_counts()
+    print(
+        f"scored {scores['conversation_id'].nunique():,} conversations against {scores['exemplar'].nunique()} exemplars "
+        f"({len(rejects):,} rejected rows) -> {args.output}; closest: " + ", ".join(f"{k} {v}" for k, v in best.items()),
+        file=sys.stderr,
+    )
+    if args.explain:
+        try:
+            ex = explain(scores, feats, args.explain)
+        except KeyError as exc:
+            raise CxError(f"--explain: {exc.args[0]}") from None
+        with pd_display():
+            print(ex[["exemplar", "behaviour", "decision", "reason", "quote", "suggestion"]].to_string(index=False))
+    return 0
+
+
+def pd_display():
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", 500)
+
+
 def cmd_lexicon_stats(args: argparse.Namespace) -> int:
     from .features import REQUIRED_COLUMNS
     from .features.proactive import LEXICAL_INFO_MARKERS
@@ -222,7 +300,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"read": cmd_read, "featurize": cmd_featurize, "lexicon-stats": cmd_lexicon_stats, "bench": cmd_bench}
+    commands = {
+        "read": cmd_read,
+        "featurize": cmd_featurize,
+        "score": cmd_score,
+        "lexicon-stats": cmd_lexicon_stats,
+        "bench": cmd_bench,
+    }
     try:
         return commands[args.command](args)
     except CxError as exc:

@@ -206,6 +206,9 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
             }
             row.update(decision=decision, message_id=pd.NA, start=pd.NA, end=pd.NA, quote=pd.NA, suggestion="")
             hits = ev[ev["feature"].isin(list(b.evidence_columns))]
+            if len(hits):  # the condition's first column with evidence speaks first (AMZ-04: the refund, then the date)
+                rank = {c: i for i, c in enumerate(b.evidence_columns)}
+                hits = hits.assign(_r=hits["feature"].map(rank)).sort_values("_r", kind="stable")
             shown = decision == (MISSED if b.anti else MET)  # the condition held: quote what made it hold
             if decision == NA:
                 applies = b.applies.evaluate(conv, nm) if len(conv) else pd.Series([pd.NA], dtype="boolean")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -75,3 +76,18 @@ def test_cli_bench_json(tmp_path, capsys):
     for key in ("featurize_msgs_per_s", "spacy_tokenize_msgs_per_s", "peak_rss_mb", "cores"):
         assert result[key] > 0, key
     assert set(result["family_s"]) >= {"warmth", "tone", "proactive"}
+
+
+def test_cli_score_writes_scores_and_explains(tmp_path, capsys):
+    from cxanalysis.cli import main
+
+    out = tmp_path / "scores.csv"
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    rc = main(["score", str(samples), "--config", str(samples / "cx.yml"), "-o", str(out), "--explain", "orchard_chat_en_good"])
+    assert rc == 0
+    s = pd.read_csv(out)
+    assert set(s["exemplar"]) == {"apple", "spotify", "amazon"} and s.groupby("conversation_id")["closest"].sum().eq(1).all()
+    printed = capsys.readouterr()
+    assert "APL-08" in printed.out and "closest:" in printed.err
+    assert main(["score", str(samples), "--config", str(samples / "cx.yml"), "-o", str(out), "--norm", "first_reply_s=abc"]) == 1
+    assert "--norm 'first_reply_s=abc'" in capsys.readouterr().err
