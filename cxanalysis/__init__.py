@@ -11,12 +11,14 @@ Public API (DESIGN.md section 8) — implemented so far::
     scores = cx.score(feats, exemplars=("apple", "spotify", "amazon"), norms=None)
     cx.explain(scores, feats, conversation_id, exemplar=None)
     cx.load_playbook("my_playbook.yml")
+    cx.agreement(scores, human_grades)      # kappa per behaviour, correlation per exemplar
 """
 
 from __future__ import annotations
 
 from . import schema
 from .accessor import CxAccessor
+from .calibration import Agreement, agreement
 from .config import load_config
 from .errors import ConfigError, CxError, CxWarning, ParseError, RoleWarning, SchemaError
 from .exemplars import PlaybookError, load_playbook
@@ -33,6 +35,7 @@ from .text import COVERED_LANGUAGES, detect_languages
 __version__ = "0.1.0"
 
 __all__ = [
+    "Agreement",
     "COVERED_LANGUAGES",
     "ConfigError",
     "CxAccessor",
@@ -49,6 +52,7 @@ __all__ = [
     "RoleWarning",
     "SchemaError",
     "__version__",
+    "agreement",
     "detect_languages",
     "explain",
     "featurize",
