@@ -11,6 +11,7 @@ Public API (DESIGN.md section 8) — implemented so far::
     scores = cx.score(feats, exemplars=("apple", "spotify", "amazon"), norms=None)
     cx.explain(scores, feats, conversation_id, exemplar=None)
     cx.load_playbook("my_playbook.yml")
+    cx.drivers(feats, outcome=None)          # outcome model: effects with intervals, AUC, baseline
     cx.agreement(scores, human_grades)      # kappa per behaviour, correlation per exemplar
 """
 
@@ -20,6 +21,7 @@ from . import schema
 from .accessor import CxAccessor
 from .calibration import Agreement, agreement
 from .config import load_config
+from .drivers import Drivers, drivers
 from .errors import ConfigError, CxError, CxWarning, ParseError, RoleWarning, SchemaError
 from .exemplars import PlaybookError, load_playbook
 from .features import FAMILIES, REQUIRED_COLUMNS, Features, featurize
@@ -36,6 +38,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Agreement",
+    "Drivers",
     "COVERED_LANGUAGES",
     "ConfigError",
     "CxAccessor",
@@ -54,6 +57,7 @@ __all__ = [
     "__version__",
     "agreement",
     "detect_languages",
+    "drivers",
     "explain",
     "featurize",
     "lexicon_stats",
