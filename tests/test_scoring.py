@@ -190,6 +190,7 @@ def test_packaged_playbooks_are_complete(name, sample_features):
             assert len(b.phrasings.get(lang, ())) >= 1, (b.id, lang)
         if b.condition is not None:
             assert set(b.condition.columns + b.applies.columns) <= cols, (b.id, set(b.condition.columns) - cols)
+        assert set(b.evidence) <= cols, (b.id, set(b.evidence) - cols)
     ids = {b.id.split("-")[0] for b in pb.behaviours}
     prefix = {"apple": "APL", "spotify": "SPO", "amazon": "AMZ", "crisis": "CRI", "techsupport": "TEC"}[name]
     assert prefix in ids
