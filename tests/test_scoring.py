@@ -218,9 +218,9 @@ ANTI_ONLY = [
     r["conversation_id"] for r in MANIFEST if r["present"] and all(i.startswith("ANTI-") for i in r["present"].split(";"))
 ]
 #: anti-only conversations whose anti-patterns the features cannot see on the samples
-_NO_TEMPLATE = "its only anti-pattern is ANTI-06, and no template can be learned from 47 conversations"
-ANTI_ONLY_GAPS = {("spotify", "tw-200010"): _NO_TEMPLATE, ("amazon", "tw-200010"): _NO_TEMPLATE,
-                  ("spotify", "QN-5504"): _NO_TEMPLATE, ("amazon", "QN-5504"): _NO_TEMPLATE}  # fmt: skip
+ANTI_ONLY_GAPS = {
+    ("spotify", "tw-200010"): "ANTI-06 is caught, but a fast first reply (SPO-02) leaves it exactly at the spotify median",
+}
 
 
 @pytest.mark.parametrize(
@@ -247,11 +247,10 @@ def test_anti_only_conversations_score_below_the_median(sample_scores, exemplar,
 SCORING_GAPS = {
     ("ANTI-07", "quicknet_chat_ru_poor"): "slangy re-ask the ru asks_info lexicon misses (see test_behaviours)",
     ("TEC-06", "quicknet_chat_ru_poor"): "the same re-ask",
-    ("TEC-06", "QN-5504"): "a needless checklist question: relevance, not wording",
     ("APL-08", "shop_chat_zh_poor"): "a canned answer that ignores the question (see test_behaviours)",
     **{
-        ("ANTI-06", c): "no agent text repeats in the 47 samples, so no template can be learned"
-        for c in ("shop_chat_zh_poor", "tw-100301", "tw-200010", "CG-1111", "QN-5504")
+        ("ANTI-06", c): "no template can be learned from 47 conversations and the customer does not say the reply missed"
+        for c in ("tw-100301", "CG-1111")
     },
 }
 
