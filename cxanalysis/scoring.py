@@ -212,7 +212,9 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
             shown = decision == (MISSED if b.anti else MET)  # the condition held: quote what made it hold
             if decision == NA:
                 applies = b.applies.evaluate(conv, nm) if len(conv) else pd.Series([pd.NA], dtype="boolean")
-                if applies.isna().iloc[0] or bool(applies.iloc[0]):
+                if "n_agent" in conv.columns and len(conv) and not conv["n_agent"].iloc[0]:
+                    row["reason"] = "no agent message to judge"
+                elif applies.isna().iloc[0] or bool(applies.iloc[0]):
                     missing = [c for c in b.condition.columns if c in conv.columns and pd.isna(conv[c].iloc[0])]
                     row["reason"] = (
                         f"cannot judge: {', '.join(missing) or 'a value'} is missing (untimed, or a language without a lexicon)"

@@ -373,3 +373,12 @@ def test_no_sample_sentence_is_copied_into_a_playbook():
                     flat = " ".join(entry.split()).casefold()
                     copied.extend((name, b.id, lang, s) for s in sentences if s in flat)
     assert not copied, copied[:5]
+
+
+def test_an_unanswered_conversation_is_not_scored_and_explain_says_why():
+    df = pd.DataFrame({"conversation_id": ["u"], "message_id": ["u1"], "role": ["customer"], "text": ["Hello? Anyone there?"], "lang": ["en"]})
+    feats = cx.featurize(df)
+    s = cx.score(feats)
+    assert s["score"].isna().all() and s["closest"].sum() == 1
+    ex = cx.explain(s, feats, "u")
+    assert (ex["decision"] == "n/a").all() and (ex["reason"] == "no agent message to judge").all()
