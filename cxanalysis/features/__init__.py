@@ -264,6 +264,8 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
     conv = pd.DataFrame(index=pd.Index(g.size().index, name="conversation_id"))
     if "channel" in messages.columns:
         conv["channel"] = g["channel"].first().astype("string")
+    else:  # a frame without channels: unknown, so channel-specific behaviours are n/a
+        conv["channel"] = pd.Series(pd.NA, index=conv.index, dtype="string")
     role = messages["role"].astype("string")
     lang = messages["lang"].astype("string")
     conv["lang"] = _top_language(messages["conversation_id"], lang, role).reindex(conv.index).astype("string")
