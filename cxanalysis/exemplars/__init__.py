@@ -42,16 +42,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .._yaml import load_mapping
 from ..errors import ConfigError
-from ..lexicons import LANGUAGES, _line
 from .conditions import Condition, ConditionError, compile_condition
-
-try:  # libyaml when present
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 PACKAGED = ("apple", "spotify", "amazon", "crisis", "techsupport")
 DEFAULT_EXEMPLARS = ("apple", "spotify", "amazon")
@@ -114,16 +107,7 @@ class Playbook:
 
 def parse_playbook(text: str, path: str = "<string>") -> Playbook:
     """Parse and check one playbook document (schema in the module docstring)."""
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PlaybookError(f"{path}:{mark.line + 1 if mark else '?'}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict):
-        raise PlaybookError(f"{path}:1: a playbook must be a mapping with keys {sorted(_TOP_KEYS)}")
-
-    def fail(msg: str, *keys: str):
-        raise PlaybookError(f"{path}:{_line(yaml.compose(text, Loader=_Loader), *keys) or 1}: {msg}")
+    data, fail = load_mapping(text, path, PlaybookError, f"a playbook must be a mapping with keys {sorted(_TOP_KEYS)}")
 
     for key in data:
         if key not in _TOP_KEYS:
@@ -248,7 +232,6 @@ def get_playbook(spec: Any) -> Playbook:
 __all__ = [
     "Behaviour",
     "DEFAULT_EXEMPLARS",
-    "LANGUAGES",
     "PACKAGED",
     "Playbook",
     "PlaybookError",

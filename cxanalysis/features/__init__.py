@@ -146,7 +146,14 @@ def _family_name(est) -> str:
 
 
 def _is_fitted(est) -> bool:
-    return any(k.endswith("_") and not k.startswith("_") for k in vars(est))
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(est)
+    except NotFittedError:
+        return False
+    return True
 
 
 def featurize(
@@ -277,8 +284,12 @@ def aggregate_conversations(messages: pd.DataFrame, customer_columns: Sequence[s
         joined = pairs.groupby("c", sort=False)["a"].agg(";".join)
         conv["agents"] = joined.reindex(conv.index).fillna("").astype("string")
     conv["n_messages"] = g.size()
-    conv["n_agent"] = (role == "agent").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
-    conv["n_customer"] = (role == "customer").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
+    conv["n_agent"] = (
+        (role == "agent").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
+    )
+    conv["n_customer"] = (
+        (role == "customer").groupby(messages["conversation_id"], observed=True).sum().reindex(conv.index).astype("int64")
+    )
     for family in FAMILIES.values():
         hook = getattr(family, "aggregate", None)
         if hook is not None:

@@ -36,7 +36,14 @@ CONVERSATION_COLUMNS = (
 )
 
 
-def _reply_start(secs: np.ndarray, role: np.ndarray, same: np.ndarray, asker: str, replier: str, speaker: np.ndarray | None = None) -> np.ndarray:
+def _utc(seconds: np.ndarray) -> pd.DatetimeIndex:
+    """Epoch seconds back to UTC timestamps (for the business-hours calendar)."""
+    return pd.to_datetime(seconds * 1e6, unit="us", utc=True)
+
+
+def _reply_start(
+    secs: np.ndarray, role: np.ndarray, same: np.ndarray, asker: str, replier: str, speaker: np.ndarray | None = None
+) -> np.ndarray:
     """For each ``replier`` row that follows one or more ``asker`` rows: the time of the first
     timed ``asker`` row since the previous ``replier`` row (NaN elsewhere). Rows are sorted by
     conversation and turn; ``same`` is False at the first row of each conversation.
@@ -111,7 +118,11 @@ class Latency(ContextFamily):
             prev = np.full(n, np.nan)
             prev[1:] = secs[:-1]
             prev[~same] = np.nan
-            speaker = X["speaker"].astype(object).where(X["speaker"].notna(), "").to_numpy(dtype=object)[order] if "speaker" in X.columns else None
+            speaker = (
+                X["speaker"].astype(object).where(X["speaker"].notna(), "").to_numpy(dtype=object)[order]
+                if "speaker" in X.columns
+                else None
+            )
             starts = {
                 "latency_reply_s": _reply_start(secs, role, same, "customer", "agent", speaker),
                 "latency_customer_reply_s": _reply_start(secs, role, same, "agent", "customer"),
@@ -126,9 +137,8 @@ class Latency(ContextFamily):
                     ok = ~np.isnan(start) & ~np.isnan(secs)
                     b = np.full(n, np.nan)
                     if ok.any():
-                        to_ts = lambda x: pd.to_datetime(x * 1e6, unit="us", utc=True)  # noqa: E731
                         b_sorted = np.full(n, np.nan)
-                        b_sorted[ok] = cal.business_seconds(to_ts(start[ok]), to_ts(secs[ok]))
+                        b_sorted[ok] = cal.business_seconds(_utc(start[ok]), _utc(secs[ok]))
                         b[order] = b_sorted
                     vals[col[: -len("_s")] + "_bh_s"] = b
         out = pd.DataFrame({c: pd.array(vals[c], dtype="Float64") for c in self.columns}, index=X.index)

@@ -33,14 +33,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .._yaml import load_mapping
 from ..errors import ConfigError
 from ..schema import ROLES
 
 LANGUAGES: tuple[str, ...] = ("en", "zh", "ja", "ru")
-#: libyaml's C loader when PyYAML was built with it (10x faster), else the pure-Python one
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^(APL|SPO|AMZ|CRI|TEC|ANTI)-\d{2}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"family", "lang", "version", "provenance", "boundaries", "markers"}
@@ -82,20 +79,6 @@ class Lexicon:
         return f"{self.family}_{marker}"
 
 
-def _line(node: yaml.Node | None, *keys: str) -> int | None:
-    """1-based line of a nested key in a composed YAML document."""
-    for key in keys:
-        if not isinstance(node, yaml.MappingNode):
-            return None
-        found = next(((k, v) for k, v in node.value if getattr(k, "value", None) == key), None)
-        if found is None:
-            return node.start_mark.line + 1
-        if key == keys[-1]:
-            return found[0].start_mark.line + 1
-        node = found[1]
-    return None
-
-
 def _strings(value: Any, where: str, fail) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -106,17 +89,7 @@ def _strings(value: Any, where: str, fail) -> tuple[str, ...]:
 
 def parse_lexicon(text: str, path: str = "<string>") -> Lexicon:
     """Parse and check one lexicon document (see the module docstring for the schema)."""
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LexiconError(f"{path}:{mark.line + 1 if mark else '?'}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict):
-        raise LexiconError(f"{path}:1: a lexicon must be a mapping with keys {sorted(_TOP_KEYS)}")
-
-    def fail(msg: str, *keys: str) -> None:
-        # the node tree (for line numbers) is only composed when there is an error to report
-        raise LexiconError(f"{path}:{_line(yaml.compose(text, Loader=_Loader), *keys) or 1}: {msg}")
+    data, fail = load_mapping(text, path, LexiconError, f"a lexicon must be a mapping with keys {sorted(_TOP_KEYS)}")
 
     for key in data:
         if key not in _TOP_KEYS:
