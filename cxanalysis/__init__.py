@@ -13,6 +13,7 @@ Public API (DESIGN.md section 8) — implemented so far::
     cx.load_playbook("my_playbook.yml")
     cx.drivers(feats, outcome=None)          # outcome model: effects with intervals, AUC, baseline
     cx.agreement(scores, human_grades)      # kappa per behaviour, correlation per exemplar
+    cx.redact(df)                            # PII -> typed placeholders ([EMAIL], [NAME], ...)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .features import FAMILIES, REQUIRED_COLUMNS, Features, featurize
 from .lexicons import LexiconError, lexicon_stats, load_lexicon
 from .readers import FORMATS, read_transcripts
 from .readers.convokit import to_convokit
+from .redact import redact
 from .roles import ROLE_ALIASES
 from .schema import validate
 from .scoring import explain, score
@@ -66,6 +68,7 @@ __all__ = [
     "format_summary",
     "load_config",
     "read_transcripts",
+    "redact",
     "schema",
     "score",
     "summarize",
