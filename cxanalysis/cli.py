@@ -117,14 +117,25 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "bench",
         help="throughput on synthetic (or tiled real) messages",
-        description="Featurize N messages and tokenize the same texts with spacy.blank('en'); print messages/s.",
+        description="Time reading, featurizing and scoring N messages, and the peers (spacy.blank('en') "
+        "tokenization, VADER) on the English ones; print messages/s, the ratios, seconds per family and "
+        "peak memory.",
         epilog=EPILOG_BENCH,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     b.add_argument("--messages", type=int, default=100_000, help="number of messages (default 100,000)")
     b.add_argument("--seed", type=int, default=0, help="seed of the synthetic generator")
-    b.add_argument("--real", help="tile this transcript file up to N messages instead of synthetic text")
-    b.add_argument("--spacy-sample", type=int, help="tokenize only the first K messages with spaCy (rates are per message)")
+    b.add_argument("--real", help="tile this transcript file up to N messages (fresh ids) instead of synthetic text")
+    b.add_argument(
+        "--peer-sample",
+        "--spacy-sample",
+        dest="peer_sample",
+        type=int,
+        default=100_000,
+        help="time spaCy and VADER on at most K English messages (default 100,000; 0 = all; rates are per message)",
+    )
+    b.add_argument("--no-families", action="store_true", help="skip timing each feature family alone")
+    b.add_argument("--convokit", action="store_true", help="also time ConvoKit's politeness strategies (if installed)")
     b.add_argument("--json", type=Path, help="also write the figures as a JSON object to this path")
     return p
 
@@ -285,16 +296,25 @@ def cmd_lexicon_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
+    from .bench import format_bench, run_bench
 
     if args.messages < 1:
         raise CxError("--messages must be at least 1")
-    result = run_bench(args.messages, seed=args.seed, real=args.real, spacy_sample=args.spacy_sample)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    print(text)
+    try:
+        result = run_bench(
+            args.messages,
+            seed=args.seed,
+            real=args.real,
+            peer_sample=args.peer_sample or None,
+            families=not args.no_families,
+            convokit=args.convokit,
+        )
+    except ValueError as exc:
+        raise CxError(f"bench: {exc}") from exc
+    print(format_bench(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
