@@ -153,16 +153,9 @@ def _read_arguments(r: argparse.ArgumentParser) -> None:
 
 
 def _write_frame(df, path: Path) -> None:
-    suffix = path.suffix.casefold()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".parquet":
-        df.to_parquet(path, index=False)
-    elif suffix == ".csv":
-        df.to_csv(path, index=False)
-    elif suffix in (".jsonl", ".ndjson"):
-        df.to_json(path, orient="records", lines=True, force_ascii=False, date_format="iso")
-    else:
-        raise CxError(f"{path}: unsupported output type {suffix!r}; use .parquet, .csv or .jsonl")
+    from ._output import write_frame
+
+    write_frame(df, path)  # atomic; CSV cells that would start a spreadsheet formula get a '
 
 
 def _read(args: argparse.Namespace):
