@@ -87,11 +87,13 @@ def _is_hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def expand(source: Any, exclude: Iterable[str] = ()) -> tuple[list[Source], bool]:
+def expand(source: Any, exclude: Iterable[str] = (), lazy: bool = False) -> tuple[list[Source], bool]:
     """Turn ``source`` into a list of :class:`Source`; the flag says whether it named many files.
 
     A folder is walked recursively (hidden files and folders skipped, ``exclude`` globs matched
-    against paths relative to the folder); a string with ``*``/``?``/``[`` is a glob.
+    against paths relative to the folder); a string with ``*``/``?``/``[`` is a glob. With
+    ``lazy``, a file's :class:`Source` holds only its first bytes (enough to sniff) and its
+    path: streaming readers open the file themselves.
     """
     exclude = list(exclude or ())
     if hasattr(source, "read"):
@@ -106,26 +108,33 @@ def expand(source: Any, exclude: Iterable[str] = ()) -> tuple[list[Source], bool
     if isinstance(source, (list, tuple)):
         out: list[Source] = []
         for item in source:
-            out.extend(expand(item, exclude)[0])
+            out.extend(expand(item, exclude, lazy)[0])
         return out, True
     text = os.fspath(source)
     path = Path(text)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
         files = [p for p in files if not any(fnmatch.fnmatch(p.relative_to(path).as_posix(), pat) for pat in exclude)]
-        return [_load(p) for p in files], True
+        return [_load(p, lazy) for p in files], True
     if any(ch in text for ch in "*?["):
         matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
         if not matches:
             raise ParseError("the glob matched no files", text)
-        return [_load(p) for p in matches], True
+        return [_load(p, lazy) for p in matches], True
     if not path.exists():
         raise ParseError("no such file or folder", text)
-    return [_load(path)], False
+    return [_load(path, lazy)], False
 
 
-def _load(path: Path) -> Source:
+#: bytes a lazy :class:`Source` holds for sniffing
+LAZY_HEAD = 1 << 16
+
+
+def _load(path: Path, lazy: bool = False) -> Source:
     try:
+        if lazy:
+            with open(path, "rb") as fh:
+                return Source(path.as_posix(), fh.read(LAZY_HEAD), path)
         return Source(path.as_posix(), path.read_bytes(), path)
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror}", path.as_posix()) from exc
