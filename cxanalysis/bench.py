@@ -67,6 +67,8 @@ _BANK: dict[str, dict[str, list[str]]] = {
             "Are you still there?",
             "We're looking into it and will update you soon.",
             "Your request has been received.",
+            "Please don't close this chat while I check with the warehouse.",
+            "Glad I could help, and we're here for you if anything else comes up.",
         ],
     },
     "zh": {

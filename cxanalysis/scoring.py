@@ -26,6 +26,7 @@ import pandas as pd
 
 from .exemplars import DEFAULT_EXEMPLARS, Behaviour, Playbook, PlaybookError, get_playbook
 from .exemplars.conditions import ConditionError
+from .scale import dask_score, is_dask
 
 MET, MISSED, NA = "met", "missed", "n/a"
 MIN_APPLICABLE = 3
@@ -79,6 +80,8 @@ def score(feats, exemplars: Iterable[Any] = DEFAULT_EXEMPLARS, norms: Mapping[st
     ``n/a``; ``n/a`` also where the exemplar does not list the ID). ``scores.attrs
     ["playbooks"]`` keeps the playbooks for :func:`explain`.
     """
+    if is_dask(getattr(feats, "conversations", feats)):  # Dask: scored partition by partition
+        return dask_score(feats, exemplars=exemplars, norms=norms)
     conv = feats.conversations if hasattr(feats, "conversations") else feats
     playbooks = [get_playbook(e) for e in (exemplars if not isinstance(exemplars, str) else [exemplars])]
     if not playbooks:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SchemaError
+from ..scale import dask_featurize, is_dask
 from ..lexicons import LANGUAGES, Lexicon
 from ..text import detect_languages
 from ._lexical import EVIDENCE_COLUMNS, LexiconFamily, empty_evidence
@@ -181,6 +182,8 @@ def featurize(
         Constructor arguments per family name, e.g.
         ``{"latency": {"calendar": BusinessCalendar(...)}, "template": {"min_size": 3}}``.
     """
+    if is_dask(df):  # a Dask DataFrame: partitions by conversation, corpus state fitted once (cxanalysis/scale.py)
+        return dask_featurize(df, families=families, lexicons=lexicons, params=params)
     _check_frame(df)
     if isinstance(families, str):
         families = [families]
