@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean lock realdata bench
+.PHONY: run test lint clean lock realdata bench notebooks
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11); set PYTHON=..."; exit 1; }
@@ -18,10 +18,22 @@ run: $(STAMP)
 	$(VENV)/bin/cx featurize data/samples --config data/samples/cx.yml -o reports/features.csv \
 		--evidence reports/evidence.csv --conversations reports/conversations.csv
 	$(VENV)/bin/cx score data/samples --config data/samples/cx.yml -o reports/scores.csv
+	$(VENV)/bin/cx report data/samples --config data/samples/cx.yml -o reports
+
+# Notebooks run under strict nbval in their own pytest run: the kernel talks TCP on localhost.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg --allow-hosts=127.0.0.1,localhost
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check cxanalysis tests scripts
 	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(NBVAL) notebooks
+
+# The only way notebook outputs are refreshed: execute in place, strip editor metadata (keep tags).
+notebooks: $(STAMP)
+	cd notebooks && $(abspath $(PY)) -m jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+		--ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
+		[0-9][0-9]_*.ipynb
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check cxanalysis tests scripts

@@ -13,6 +13,8 @@ Public API (DESIGN.md section 8) — implemented so far::
     cx.load_playbook("my_playbook.yml")
     cx.drivers(feats, outcome=None)          # outcome model: effects with intervals, AUC, baseline
     cx.agreement(scores, human_grades)      # kappa per behaviour, correlation per exemplar
+    cx.coaching_report(df, agent=None)      # one self-contained HTML page (team or agent)
+    cx.write_reports(df, "reports")         # index.html, agents/<name>.html, scores.csv
     cx.redact(df)                            # PII -> typed placeholders ([EMAIL], [NAME], ...)
 """
 
@@ -30,6 +32,7 @@ from .lexicons import LexiconError, lexicon_stats, load_lexicon
 from .readers import FORMATS, read_transcripts
 from .readers.convokit import to_convokit
 from .redact import redact
+from .report import coaching_report, write_reports
 from .roles import ROLE_ALIASES
 from .schema import validate
 from .scoring import explain, score
@@ -58,6 +61,7 @@ __all__ = [
     "SchemaError",
     "__version__",
     "agreement",
+    "coaching_report",
     "detect_languages",
     "drivers",
     "explain",
@@ -74,4 +78,5 @@ __all__ = [
     "summarize",
     "to_convokit",
     "validate",
+    "write_reports",
 ]

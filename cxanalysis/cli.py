@@ -1,7 +1,10 @@
 """The ``cx`` command line.
 
-Commands so far: ``cx read``, ``cx featurize``, ``cx score``, ``cx lexicon-stats``, ``cx bench``. Exit codes: 0 success, 1 input could not be read (a
-:class:`~cxanalysis.errors.CxError`), 2 usage error (argparse).
+Commands: ``cx read``, ``cx featurize``, ``cx score``, ``cx report``, ``cx lexicon-stats``,
+``cx bench``; every ``--help`` ends with examples. Exit codes (:data:`EXIT_CODES`): 0 success,
+1 the input, config or output could not be used (a :class:`~cxanalysis.errors.CxError` or an
+OS error; the message says what to change), 2 usage error (argparse), 130 interrupted.
+Progress bars go to stderr, only when it is a terminal.
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ from .summary import format_summary, summarize
 EPILOG_FEATURIZE = """examples:
   cx featurize data/samples --config data/samples/cx.yml -o feats.parquet --evidence evidence.csv
   cx featurize tweets.csv --families warmth,tone -o feats.csv --conversations convs.csv
+  cx featurize big.csv --chunksize 200000 -o feats.parquet --conversations convs.parquet
+
+With --chunksize the input is streamed (CSV, TSV, JSON Lines, Parquet and Twitter files are never
+held whole) and each output is written chunk by chunk (Parquet row groups, or appended CSV/JSONL).
+The template and effort families learn from the whole corpus: a first pass keeps only the columns
+their fit reads (conversation_id, role, speaker, timestamp, text); --fit-messages N fits them on
+the first N messages instead, when even those columns do not fit in memory.
 """
 
 EPILOG_SCORE = """examples:
@@ -38,6 +48,50 @@ EPILOG_BENCH = """examples:
   cx bench --messages 100000 --real ../shared/data/twcs/twcs_pool_all_sources.csv
 """
 
+EXIT_CODES = {
+    0: "success",
+    1: "input, config or output could not be used (the message says what to change)",
+    2: "usage error",
+    130: "interrupted",
+}
+_EXIT_TEXT = "exit codes:\n" + "".join(f"  {k:<4}{v}\n" for k, v in EXIT_CODES.items())
+
+EPILOG_MAIN = (
+    """examples:
+  cx read data/samples --config data/samples/cx.yml --summary
+  cx score data/samples --config data/samples/cx.yml -o scores.csv
+  cx report data/samples --config data/samples/cx.yml -o reports
+  cx <command> --help      (each command's options, with examples)
+
+"""
+    + _EXIT_TEXT
+)
+
+EPILOG_REPORT = (
+    """examples:
+  cx report data/samples --config data/samples/cx.yml -o reports
+  cx report chats.csv -o reports --agent Maya
+  cx report data/samples --config data/samples/cx.yml -o reports --exemplars apple,my_playbook.yml
+
+Writes DIR/index.html (team overview), DIR/agents/<name>.html (one page per agent) and
+DIR/scores.csv (one row per conversation x exemplar). Pages are self-contained HTML; open
+index.html in a browser. Personal data (emails, phone, card and order numbers, handles,
+names) is redacted unless --no-redact. Agents with fewer than 20 conversations are shown
+but not ranked. docs/report.md explains every section.
+
+"""
+    + _EXIT_TEXT
+)
+
+EPILOG_LEXICON_STATS = (
+    """examples:
+  cx lexicon-stats
+  cx lexicon-stats --min 5     (exit 1 when a required marker has fewer than 5 entries in a language)
+
+"""
+    + _EXIT_TEXT
+)
+
 EPILOG_READ = """examples:
   cx read data/samples --config data/samples/cx.yml --summary
   cx read tweets.csv --format twitter --summary --rejects rejects.csv
@@ -49,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="cx",
         description="cxanalysis: measure the quality of customer-support conversations.",
+        epilog=EPILOG_MAIN,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"cxanalysis {__version__}")
@@ -82,6 +137,16 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--evidence", type=Path, help="write the evidence table here")
     f.add_argument("--conversations", type=Path, help="write the per-conversation aggregates here")
     f.add_argument("--families", help="comma-separated families (default: all)")
+    f.add_argument(
+        "--chunksize",
+        type=int,
+        help="stream the input in chunks of about N messages (conversations kept whole) and write as it goes",
+    )
+    f.add_argument(
+        "--fit-messages",
+        type=int,
+        help="with --chunksize: fit the corpus-level families (template, effort) on the first N messages only",
+    )
 
     sc = sub.add_parser(
         "score",
@@ -107,10 +172,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     sc.add_argument("--explain", metavar="CONVERSATION_ID", help="print why this conversation scored as it did")
 
+    rp = sub.add_parser(
+        "report",
+        help="write coaching reports: a team overview and one page per agent",
+        description="Read, featurize and score transcripts, then write self-contained HTML coaching pages: "
+        "score profile against the exemplars with intervals, each agent's three biggest gaps with quoted "
+        "evidence and the exemplar phrasing, strengths, first reply time against channel norms, trend.",
+        epilog=EPILOG_REPORT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _read_arguments(rp)
+    rp.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR", help="folder for index.html, agents/ and scores.csv"
+    )
+    rp.add_argument(
+        "--agent",
+        action="append",
+        metavar="NAME",
+        help="write only this agent's page (repeatable); index and scores.csv are always written",
+    )
+    rp.add_argument(
+        "--no-redact", dest="redact", action="store_false", help="keep personal data in quotes, names and ids (private use only)"
+    )
+    rp.add_argument(
+        "--exemplars",
+        default="apple,spotify,amazon",
+        help="comma-separated names or playbook files (default: apple,spotify,amazon)",
+    )
+
     ls = sub.add_parser(
         "lexicon-stats",
         help="phrases and patterns per marker and language",
         description="Print the number of phrases + patterns of every lexicon marker per language.",
+        epilog=EPILOG_LEXICON_STATS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ls.add_argument("--min", type=int, default=0, help="exit 1 if a required marker has fewer entries than this in a language")
 
@@ -137,6 +232,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-families", action="store_true", help="skip timing each feature family alone")
     b.add_argument("--convokit", action="store_true", help="also time ConvoKit's politeness strategies (if installed)")
     b.add_argument("--json", type=Path, help="also write the figures as a JSON object to this path")
+    for cmd in sub.choices.values():  # every command's --help ends with its examples and the exit codes
+        cmd.formatter_class = argparse.RawDescriptionHelpFormatter
+        if "exit codes:" not in (cmd.epilog or ""):
+            cmd.epilog = (cmd.epilog or "").rstrip("\n") + "\n\n" + _EXIT_TEXT
     return p
 
 
@@ -196,11 +295,13 @@ def cmd_read(args: argparse.Namespace) -> int:
 def cmd_featurize(args: argparse.Namespace) -> int:
     from .features import featurize
 
-    df, rejects = _read(args)
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
     params = feature_params(load_config(args.config)) if args.config else {}
     if families is not None:
         params = {k: v for k, v in params.items() if k in families}
+    if args.chunksize is not None:
+        return _featurize_chunked(args, families, params)
+    df, rejects = _read(args)
     try:
         feats = featurize(df, families=families, params=params)
     except (ValueError, TypeError) as exc:
@@ -219,6 +320,131 @@ def cmd_featurize(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ChunkWriter:
+    """Write a frame chunk by chunk: Parquet row groups (pyarrow's ParquetWriter) or appended CSV/JSONL."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.suffix = path, path.suffix.casefold()
+        if self.suffix not in (".parquet", ".csv", ".jsonl", ".ndjson"):
+            raise CxError(f"{path}: unsupported output type {self.suffix!r}; use .parquet, .csv or .jsonl")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = None
+        self.rows = 0
+        self.started = False
+
+    def write(self, df) -> None:
+        if self.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            if self.writer is None:
+                self.writer = pq.ParquetWriter(self.path, table.schema)
+            elif table.schema != self.writer.schema:
+                table = table.cast(self.writer.schema)
+            self.writer.write_table(table)
+        elif self.suffix == ".csv":
+            df.to_csv(self.path, mode="a" if self.started else "w", header=not self.started, index=False)
+        else:
+            mode = "a" if self.started else "w"
+            df.to_json(self.path, orient="records", lines=True, force_ascii=False, date_format="iso", mode=mode)
+        self.started = True
+        self.rows += len(df)
+
+    def close(self, empty=None) -> None:
+        if not self.started and empty is not None:
+            self.write(empty)
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _stream_read(args: argparse.Namespace, chunksize: int):
+    """``read_transcripts(..., chunksize=)`` with the command's read options; warnings to stderr."""
+    options = read_options(load_config(args.config)) if args.config else {}
+    fmt = args.format or options.pop("format", None)
+    options.pop("format", None)
+    for key in ("tz", "channel", "lang", "encoding"):
+        if getattr(args, key):
+            options[key] = getattr(args, key)
+    if args.exclude:
+        options["exclude"] = list(options.get("exclude") or []) + args.exclude
+    source = args.source if len(args.source) > 1 else args.source[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield from read_transcripts(source, fmt, chunksize=chunksize, **options)
+        finally:
+            for w in caught:
+                if issubclass(w.category, CxWarning):
+                    print(f"warning: {w.message}", file=sys.stderr)
+
+
+def _featurize_chunked(args: argparse.Namespace, families: list[str] | None, params: dict) -> int:
+    """``cx featurize --chunksize``: fit the corpus-level families on a first pass, then featurize and write chunk by chunk."""
+    import pandas as pd
+
+    from .features import FAMILIES, featurize
+    from .scale import CORPUS_FAMILIES, FIT_COLUMNS
+
+    if args.chunksize < 1:
+        raise CxError("--chunksize must be at least 1")
+    names = families if families is not None else list(FAMILIES)
+    unknown = [n for n in names if n not in FAMILIES]
+    if unknown:
+        raise CxError(f"featurize: unknown feature family {unknown}; available: {list(FAMILIES)}")
+    fitted = {}
+    seen = 0
+    corpus = [n for n in names if n in CORPUS_FAMILIES]
+    if corpus:  # pass 1: only the columns the corpus-level fit reads
+        parts = []
+        for chunk, _ in _stream_read(args, args.chunksize):
+            part = chunk[[c for c in FIT_COLUMNS if c in chunk.columns]]
+            if args.fit_messages:
+                part = part.iloc[: max(args.fit_messages - seen, 0)]
+            parts.append(part)
+            seen += len(part)
+            if args.fit_messages and seen >= args.fit_messages:
+                break
+        fit_frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(FIT_COLUMNS))
+        del parts
+        try:
+            for n in corpus:
+                fitted[n] = FAMILIES[n](**params.get(n, {})).fit(fit_frame)
+        except (ValueError, TypeError) as exc:
+            raise CxError(f"featurize: {exc}") from exc
+        del fit_frame
+    requested = [fitted.get(n, n) for n in names]
+    outputs = {"messages": args.output, "evidence": args.evidence, "conversations": args.conversations, "rejects": args.rejects}
+    writers = {k: _ChunkWriter(p) for k, p in outputs.items() if p is not None}
+    n_msg = n_conv = n_ev = n_rej = n_chunks = 0
+    empty = None
+    for chunk, rejects in _stream_read(args, args.chunksize):
+        n_rej += len(rejects)
+        if "rejects" in writers and len(rejects):
+            writers["rejects"].write(rejects)
+        if not len(chunk):
+            continue
+        try:
+            feats = featurize(chunk, families=requested, params=params)
+        except (ValueError, TypeError) as exc:
+            raise CxError(f"featurize: {exc}") from exc
+        n_chunks += 1
+        n_msg, n_conv, n_ev = n_msg + len(feats.messages), n_conv + len(feats.conversations), n_ev + len(feats.evidence)
+        for key in ("messages", "evidence", "conversations"):
+            if key in writers:
+                writers[key].write(getattr(feats, key))
+        empty = feats
+    for key, w in writers.items():
+        w.close(None if key == "rejects" or empty is None else getattr(empty, key).iloc[:0])
+    fit = f"{', '.join(corpus)} fitted on {seen:,} messages" if corpus else "no corpus-level family"
+    print(
+        f"featurized {n_msg:,} messages in {n_conv:,} conversations, {n_chunks} chunks ({n_ev:,} evidence rows, "
+        f"{n_rej:,} rejected rows; {fit}) -> {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from .features import featurize
     from .scoring import explain, score
@@ -230,13 +456,20 @@ def cmd_score(args: argparse.Namespace) -> int:
             norms[name.strip()] = float(value)
         except ValueError:
             raise CxError(f"--norm {item!r}: expected NAME=SECONDS, e.g. first_reply_s=120") from None
-    df, rejects = _read(args)
-    params = feature_params(load_config(args.config)) if args.config else {}
-    try:
-        feats = featurize(df, params=params)
-        scores = score(feats, exemplars=[e.strip() for e in args.exemplars.split(",") if e.strip()], norms=norms or None)
-    except (ValueError, TypeError) as exc:
-        raise CxError(f"score: {exc}") from exc
+    with _progress(3, "cx score") as bar:
+        bar.set_postfix_str("reading")
+        df, rejects = _read(args)
+        bar.update()
+        bar.set_postfix_str("featurizing")
+        params = feature_params(load_config(args.config)) if args.config else {}
+        try:
+            feats = featurize(df, params=params)
+            bar.update()
+            bar.set_postfix_str("scoring")
+            scores = score(feats, exemplars=[e.strip() for e in args.exemplars.split(",") if e.strip()], norms=norms or None)
+        except (ValueError, TypeError) as exc:
+            raise CxError(f"score: {exc}") from exc
+        bar.update()
     _write_frame(scores, args.output)
     best = scores[scores["closest"]]["exemplar"].value_counts()
     print(
@@ -251,6 +484,52 @@ def cmd_score(args: argparse.Namespace) -> int:
             raise CxError(f"--explain: {exc.args[0]}") from None
         with pd_display():
             print(ex[["exemplar", "behaviour", "decision", "reason", "quote", "suggestion"]].to_string(index=False))
+    return 0
+
+
+def _progress(total: int, desc: str):
+    """A step progress bar on stderr (shown only when stderr is a terminal)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, disable=None, leave=False)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .features import featurize
+    from .report import write_reports
+    from .scoring import score
+
+    exemplars = [e.strip() for e in args.exemplars.split(",") if e.strip()]
+    if not exemplars:
+        raise CxError("--exemplars is empty; name at least one, e.g. --exemplars apple,spotify,amazon")
+    with _progress(4, "cx report") as bar:
+        bar.set_postfix_str("reading")
+        df, rejects = _read(args)
+        if not len(df):
+            raise CxError(f"no messages were read from {' '.join(args.source)}; check the path, or --format / --exclude")
+        bar.update()
+        bar.set_postfix_str("featurizing")
+        params = feature_params(load_config(args.config)) if args.config else {}
+        try:
+            feats = featurize(df, params=params)
+            bar.update()
+            bar.set_postfix_str("scoring")
+            scores = score(feats, exemplars=exemplars)
+        except (ValueError, TypeError) as exc:
+            raise CxError(f"report: {exc}") from exc
+        bar.update()
+        bar.set_postfix_str("writing pages")
+        written = write_reports(
+            df, args.output, redact=args.redact, playbooks=exemplars, feats=feats, scores=scores, agents=args.agent
+        )
+        bar.update()
+    pages = len(written) - 2
+    print(
+        f"wrote {written['index']} (team overview), {pages} agent page{'s' if pages != 1 else ''} in {args.output / 'agents'} "
+        f"and {written['scores']} ({scores['conversation_id'].nunique():,} conversations x {len(exemplars)} exemplars; "
+        f"{len(rejects):,} rejected rows){'' if args.redact else '; NOT redacted: keep these pages private'}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -317,6 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "read": cmd_read,
         "featurize": cmd_featurize,
         "score": cmd_score,
+        "report": cmd_report,
         "lexicon-stats": cmd_lexicon_stats,
         "bench": cmd_bench,
     }
@@ -325,6 +605,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CxError as exc:
         print(f"cx {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # an output folder that cannot be written, a full disk, ...
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"cx {args.command}: error:{where}: {exc.strerror or exc}; check the path and its permissions", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"cx {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,6 @@ import pandas as pd
 
 from .build import ReportContext, prepare
 from .model import MIN_RANKED, bootstrap_interval
-from .render import agent_page, render, team_page
 
 
 def coaching_report(
@@ -75,6 +74,8 @@ def coaching_report(
     CxError
         ``agent`` wrote no message in ``df`` (the message lists close names).
     """
+    from .render import agent_page, render, team_page  # matplotlib and jinja2 load on first use
+
     ctx = context or prepare(
         df,
         feats=feats,
@@ -123,6 +124,7 @@ def write_reports(
     from tqdm.auto import tqdm
 
     from .._output import atomic_write_text, safe_csv
+    from .render import agent_page, render, team_page
 
     out = Path(out_dir)
     ctx = prepare(
