@@ -29,7 +29,7 @@ from .schema import UNDETERMINED
 #: Languages whose lexicons cxanalysis ships.
 COVERED_LANGUAGES: tuple[str, ...] = ("en", "zh", "ja", "ru")
 
-_NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#\w+|\S+@\S+\.\w+")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|(?<![^\s@])[^\s@]+@[^\s@]+\.\w+|@\w+|#\w+")
 _SCRIPTS: dict[str, str] = {
     "kana": "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d",
     "han": "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff",
