@@ -321,13 +321,22 @@ def cmd_featurize(args: argparse.Namespace) -> int:
 
 
 class _ChunkWriter:
-    """Write a frame chunk by chunk: Parquet row groups (pyarrow's ParquetWriter) or appended CSV/JSONL."""
+    """Write a frame chunk by chunk: Parquet row groups (pyarrow's ParquetWriter) or appended CSV/JSONL.
+
+    Writes go to a temporary file beside the target that replaces it on :meth:`close`
+    (``_output.atomic_path``); CSV cells go through ``_output.safe_csv`` as in every CSV we write.
+    """
 
     def __init__(self, path: Path) -> None:
+        import contextlib
+
+        from ._output import atomic_path
+
         self.path, self.suffix = path, path.suffix.casefold()
         if self.suffix not in (".parquet", ".csv", ".jsonl", ".ndjson"):
             raise CxError(f"{path}: unsupported output type {self.suffix!r}; use .parquet, .csv or .jsonl")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.stack = contextlib.ExitStack()
+        self.tmp = self.stack.enter_context(atomic_path(path))
         self.writer = None
         self.rows = 0
         self.started = False
@@ -339,23 +348,30 @@ class _ChunkWriter:
 
             table = pa.Table.from_pandas(df, preserve_index=False)
             if self.writer is None:
-                self.writer = pq.ParquetWriter(self.path, table.schema)
+                self.writer = pq.ParquetWriter(self.tmp, table.schema)
             elif table.schema != self.writer.schema:
                 table = table.cast(self.writer.schema)
             self.writer.write_table(table)
         elif self.suffix == ".csv":
-            df.to_csv(self.path, mode="a" if self.started else "w", header=not self.started, index=False)
+            from ._output import safe_csv
+
+            safe_csv(df).to_csv(self.tmp, mode="a" if self.started else "w", header=not self.started, index=False)
         else:
             mode = "a" if self.started else "w"
-            df.to_json(self.path, orient="records", lines=True, force_ascii=False, date_format="iso", mode=mode)
+            df.to_json(self.tmp, orient="records", lines=True, force_ascii=False, date_format="iso", mode=mode)
         self.started = True
         self.rows += len(df)
 
-    def close(self, empty=None) -> None:
-        if not self.started and empty is not None:
+    def close(self, empty=None, ok: bool = True) -> None:
+        """Finish the file (``empty``'s columns when nothing was written); on ``ok=False`` drop it."""
+        if ok and not self.started and empty is not None:
             self.write(empty)
         if self.writer is not None:
             self.writer.close()
+        if ok:
+            self.stack.close()
+        else:
+            self.stack.__exit__(CxError, CxError("interrupted"), None)
 
 
 def _stream_read(args: argparse.Namespace, chunksize: int):
@@ -383,7 +399,7 @@ def _featurize_chunked(args: argparse.Namespace, families: list[str] | None, par
     """``cx featurize --chunksize``: fit the corpus-level families on a first pass, then featurize and write chunk by chunk."""
     import pandas as pd
 
-    from .features import FAMILIES, featurize
+    from .features import FAMILIES
     from .scale import CORPUS_FAMILIES, FIT_COLUMNS
 
     if args.chunksize < 1:
@@ -401,10 +417,12 @@ def _featurize_chunked(args: argparse.Namespace, families: list[str] | None, par
             part = chunk[[c for c in FIT_COLUMNS if c in chunk.columns]]
             if args.fit_messages:
                 part = part.iloc[: max(args.fit_messages - seen, 0)]
-            parts.append(part)
+            parts.append((chunk.attrs.get("cx_chunk", 0), part))
             seen += len(part)
             if args.fit_messages and seen >= args.fit_messages:
                 break
+        # chunks come as they complete; in plan order they hold the rows as a whole read orders them
+        parts = [p for _, p in sorted(parts, key=lambda kv: kv[0])]
         fit_frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(FIT_COLUMNS))
         del parts
         try:
@@ -416,6 +434,30 @@ def _featurize_chunked(args: argparse.Namespace, families: list[str] | None, par
     requested = [fitted.get(n, n) for n in names]
     outputs = {"messages": args.output, "evidence": args.evidence, "conversations": args.conversations, "rejects": args.rejects}
     writers = {k: _ChunkWriter(p) for k, p in outputs.items() if p is not None}
+    try:
+        counts, empty = _featurize_chunks(args, requested, params, writers)
+    except BaseException:
+        for w in writers.values():
+            w.close(ok=False)
+        raise
+    from .readers._build import rejects_frame
+
+    for key, w in writers.items():
+        w.close(rejects_frame([]) if key == "rejects" else None if empty is None else getattr(empty, key).iloc[:0])
+    n_msg, n_conv, n_ev, n_rej, n_chunks = counts
+    fit = f"{', '.join(corpus)} fitted on {seen:,} messages" if corpus else "no corpus-level family"
+    print(
+        f"featurized {n_msg:,} messages in {n_conv:,} conversations, {n_chunks} chunks ({n_ev:,} evidence rows, "
+        f"{n_rej:,} rejected rows; {fit}) -> {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _featurize_chunks(args: argparse.Namespace, requested: list, params: dict, writers: dict) -> tuple[tuple[int, ...], object]:
+    """Pass 2 of ``cx featurize --chunksize``: featurize each chunk and hand its frames to the writers."""
+    from .features import featurize
+
     n_msg = n_conv = n_ev = n_rej = n_chunks = 0
     empty = None
     for chunk, rejects in _stream_read(args, args.chunksize):
@@ -434,15 +476,7 @@ def _featurize_chunked(args: argparse.Namespace, families: list[str] | None, par
             if key in writers:
                 writers[key].write(getattr(feats, key))
         empty = feats
-    for key, w in writers.items():
-        w.close(None if key == "rejects" or empty is None else getattr(empty, key).iloc[:0])
-    fit = f"{', '.join(corpus)} fitted on {seen:,} messages" if corpus else "no corpus-level family"
-    print(
-        f"featurized {n_msg:,} messages in {n_conv:,} conversations, {n_chunks} chunks ({n_ev:,} evidence rows, "
-        f"{n_rej:,} rejected rows; {fit}) -> {args.output}",
-        file=sys.stderr,
-    )
-    return 0
+    return (n_msg, n_conv, n_ev, n_rej, n_chunks), empty
 
 
 def cmd_score(args: argparse.Namespace) -> int:

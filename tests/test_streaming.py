@@ -156,3 +156,34 @@ def test_chunksize_must_be_positive(tmp_path):
     scattered().to_csv(path, index=False)
     with pytest.raises(ValueError, match="chunksize"):
         cx.read_transcripts(path, chunksize=0)
+
+
+def test_cli_featurize_in_chunks_equals_a_whole_run(tmp_path, monkeypatch):
+    from cxanalysis.cli import main
+
+    df = scattered(n_conv=40, seed=6)
+    canned = "Thank you for your patience, our team has escalated this and will email you within two days."
+    df.loc[df["sender_type"] == "agent", "body"] = canned  # a template across conversations
+    path = tmp_path / "in.csv"
+    lines = df.to_csv(index=False).splitlines()
+    lines.insert(7, "T9,broken,row")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = {k: tmp_path / f"whole_{k}.parquet" for k in ("m", "e", "c")}
+    parts = {k: tmp_path / f"chunked_{k}.parquet" for k in ("m", "e", "c")}
+    common = ["featurize", str(path), "--lang", "en"]
+    assert main([*common, "-o", str(whole["m"]), "--evidence", str(whole["e"]), "--conversations", str(whole["c"])]) == 0
+    rejects = tmp_path / "rejects.csv"
+    args = ["-o", str(parts["m"]), "--evidence", str(parts["e"]), "--conversations", str(parts["c"]), "--rejects", str(rejects)]
+    assert main([*common, "--chunksize", "12", *args]) == 0
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(parts["m"]).num_row_groups > 3  # written chunk by chunk
+    keys = {"m": ["message_id"], "e": ["message_id", "feature", "start", "detail"], "c": ["conversation_id"]}
+    for k in ("m", "e", "c"):
+        a = pd.read_parquet(parts[k]).sort_values(keys[k]).reset_index(drop=True)
+        b = pd.read_parquet(whole[k]).sort_values(keys[k]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
+    m = pd.read_parquet(parts["m"])
+    assert m["template_match"].sum() > 5  # the template was learned over all chunks
+    rej = pd.read_csv(rejects)
+    assert len(rej) == 1 and len(m) + len(rej) == len(df) + 1

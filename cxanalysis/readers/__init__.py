@@ -193,7 +193,8 @@ def _stream_groups(
         plan.append((fmt, [_load(s.path) if s.path is not None else s for s in srcs]))
 
     def generate() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-        for fmt, item in plan:
+        # attrs["cx_chunk"] = (group, chunk): in that order, chunks hold the rows in a whole read's order
+        for g, (fmt, item) in enumerate(plan):
             if isinstance(item, FilePieces):
                 label = item.paths[0].as_posix() if len(item.paths) == 1 else fmt.name
                 for frame, rej in chunks(
@@ -205,14 +206,17 @@ def _stream_groups(
                     **_finalize_options(options),
                 ):
                     frame.attrs["cx_skipped"] = skipped
+                    frame.attrs["cx_chunk"] = (g, frame.attrs.get("cx_chunk", 0))
                     yield frame, rej
                 continue
             rejects: list[tuple[str, str, str]] = []
             frame = _read_group(fmt, item, options, many, rejects)
             frame = empty_frame() if frame is None else frame
             validate(frame)
-            frame.attrs["cx_skipped"] = skipped
-            yield from _chunks(frame, rejects_frame(rejects), size)
+            for k, (part, rej) in enumerate(_chunks(frame, rejects_frame(rejects), size)):
+                part.attrs["cx_skipped"] = skipped
+                part.attrs["cx_chunk"] = (g, k)
+                yield part, rej
 
     return generate()
 

@@ -172,6 +172,7 @@ def chunks(
         else:
             frame, rej = empty_frame(), rejects_frame(result.rejects)
         validate(frame)
+        frame.attrs["cx_chunk"] = c  # chunks in this order hold the conversations in order of first appearance
         if pending:
             rej = pd.concat([rejects_frame(pending), rej], ignore_index=True)
             pending.clear()
@@ -214,7 +215,9 @@ def chunks(
     for c in np.flatnonzero(~done).tolist():  # only when the input shrank between the passes
         yield finish(c)
     if pending:
-        yield empty_frame(), rejects_frame(pending)
+        last = empty_frame()
+        last.attrs["cx_chunk"] = len(expected)
+        yield last, rejects_frame(pending)
 
 
 # --------------------------------------------------------------------------- file pieces
