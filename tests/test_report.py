@@ -164,10 +164,9 @@ def test_report_agents_under_twenty_conversations_are_not_ranked(ranked_ctx):
     assert sorted(ranked["rank"].astype(int)) == list(range(1, 8))
     assert list(ranked.sort_values("rank")["overall"]) == sorted(ranked["overall"], reverse=True)
     page = coaching_report(ranked_ctx.df, context=ranked_ctx)
-    rows = dict(
-        re.findall(r'<tr class="(ranked|unranked)">.*?<a href="[^"]*">([^<]+)</a>', page, flags=re.S)[::-1][i][::-1]
-        for i in range(8)
-    )
+    found = re.findall(r'<tr class="(ranked|unranked)">.*?<a href="[^"]*">([^<]+)</a>', page, flags=re.S)
+    rows = {name: cls for cls, name in found}
+    assert len(rows) == 8
     assert rows["Rare Agent"] == "unranked" and sum(v == "ranked" for v in rows.values()) == 7
     assert "fewer than 20 conversations are shown but not ranked" in page
     agent_page = coaching_report(ranked_ctx.df, agent="Rare Agent", context=ranked_ctx)
