@@ -33,6 +33,7 @@ notebooks: $(STAMP)
 	cd notebooks && $(abspath $(PY)) -m jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
 		--ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
+		--ClearMetadataPreprocessor.preserve_nb_metadata_mask=kernelspec \
 		[0-9][0-9]_*.ipynb
 
 lint: $(STAMP)
