@@ -96,7 +96,10 @@ def _parse_free(text: pd.Series, tz: str, default_date: str | None) -> pd.Series
     """Parse non-ISO stamps one distinct value at a time with dateutil (the slow path)."""
     codes, uniques = pd.factorize(text.to_numpy())
     parsed = []
-    default = pd.Timestamp(default_date).to_pydatetime() if default_date else None
+    try:
+        default = pd.Timestamp(default_date).to_pydatetime() if default_date else None
+    except (ValueError, OverflowError) as exc:
+        raise ConfigError(f"default_date={default_date!r} is not a date; use YYYY-MM-DD") from exc
     for value in uniques:
         if default is None and _TIME_ONLY.match(value):
             parsed.append(pd.NaT)

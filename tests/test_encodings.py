@@ -59,11 +59,7 @@ def _csv_text(text: str) -> str:
 
 def _chat_text(lang: str, text: str) -> str:
     colon = ":" if lang in ("en", "ru") else "："
-    return (
-        "# date: 2026-11-22\n"
-        f"[12:01] {CUSTOMER[lang]}{colon}{text[:40].strip()}\n"
-        f"[12:02] {AGENT[lang]}{colon}{text}\n"
-    )
+    return f"# date: 2026-11-22\n[12:01] {CUSTOMER[lang]}{colon}{text[:40].strip()}\n[12:02] {AGENT[lang]}{colon}{text}\n"
 
 
 @pytest.mark.parametrize(("lang", "encoding"), CASES)
@@ -109,3 +105,62 @@ def test_explicit_encoding_wins_over_detection(tmp_path: Path) -> None:
     cp.write_bytes(_chat_text("ru", TEXTS["ru"]).encode("cp1251"))
     with pytest.raises(cx.ParseError, match="utf-8"):
         cx.read_transcripts(cp, encoding="utf-8")
+
+
+# --- issue 9: the remaining legacy encodings, UTF-16 without a byte-order mark, other readers --
+
+# Traditional Chinese (Big5 has no simplified characters); written for these tests.
+TEXT_ZH_HANT = (
+    "感謝您耐心等待，我剛剛查詢了您的帳戶。新的路由器今天上午已經從我們的倉庫發出，預計星期四中午之前送到您家。"
+    "如果快遞員上門時您不在家，他會留下一張取件通知單，包裹會在附近的便利商店保存七天。"
+    "如果還有其他問題，歡迎隨時聯絡我們的客服團隊，我們會盡快為您處理，祝您生活愉快。"
+)
+LEGACY = [
+    ("zh", TEXTS["zh"], "gb18030"),
+    ("zh", TEXT_ZH_HANT, "big5"),
+    ("ja", TEXTS["ja"], "shift_jis"),
+    ("ja", TEXTS["ja"], "euc_jp"),
+    ("ru", TEXTS["ru"], "cp1251"),
+    ("ru", TEXTS["ru"], "koi8_r"),
+    ("en", TEXTS["en"], "utf-16"),
+    ("ja", TEXTS["ja"], "utf-16"),
+    ("en", TEXTS["en"], "utf-16-le"),  # no byte-order mark
+    ("ru", TEXTS["ru"], "utf-16-be"),  # no byte-order mark
+    ("zh", TEXTS["zh"], "utf-16-le"),
+]
+
+
+def _chat_legacy(lang: str, text: str) -> str:
+    # 顧客 (not 顾客): the customer label must exist in traditional characters for Big5
+    return _chat_text(lang, text).replace("顾客", "顧客")
+
+
+def _jsonl_text(text: str) -> str:
+    import json
+
+    rows = [
+        {"conversation_id": "c1", "role": "customer", "text": text[:40].strip()},
+        {"conversation_id": "c1", "role": "agent", "text": text},
+    ]
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+@pytest.mark.parametrize(("lang", "text", "encoding"), LEGACY, ids=[f"{c[0]}-{c[2]}" for c in LEGACY])
+@pytest.mark.parametrize("kind", ["csv", "chatlog", "jsonl"])
+def test_legacy_encodings_detected_and_explicit(tmp_path: Path, lang: str, text: str, encoding: str, kind: str) -> None:
+    body = {"csv": _csv_text, "chatlog": lambda t: _chat_legacy(lang, t), "jsonl": _jsonl_text}[kind](text)
+    path = tmp_path / f"t_{lang}.{ {'csv': 'csv', 'chatlog': 'txt', 'jsonl': 'jsonl'}[kind] }"
+    path.write_bytes(body.encode(encoding))
+    for options in ({}, {"encoding": encoding}):
+        df, rej = cx.read_transcripts(path, format=kind, return_rejects=True, **options)
+        assert len(rej) == 0, options
+        assert df["text"].tolist() == [text[:40].strip(), text], options
+        assert df["role"].tolist() == ["customer", "agent"]
+        assert df["lang"].iloc[1] == lang
+
+
+def test_wrong_explicit_encoding_is_an_error_with_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(_csv_text(TEXTS["ja"]).encode("euc_jp"))
+    with pytest.raises(cx.ParseError, match=r"t\.csv:2: cannot decode byte .* at offset \d+ as shift_jis"):
+        cx.read_transcripts(path, encoding="shift_jis")

@@ -64,6 +64,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise ParseError(f"starts with a {codec} byte-order mark but does not decode as {codec}: {exc.reason}", name) from exc
+    codec = _bomless_utf16(data)
+    if codec is not None:
+        return data.decode(codec)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as first:
@@ -81,6 +84,30 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
                 line,
             ) from first
         return str(best)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for UTF-16 text without a byte-order mark, else None.
+
+    Every ASCII character (digits, spaces, punctuation, markup) of UTF-16 text has a NUL high
+    byte, and hardly any character a NUL low byte; text files in single- or multi-byte
+    encodings have no NUL bytes at all. A file whose odd (LE) or even (BE) bytes are at least
+    10% NUL while the other half has almost none, and that decodes strictly without NUL
+    characters, is taken as UTF-16.
+    """
+    sample = data[:4096]
+    if len(sample) < 8 or len(data) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) >= 0.1 * len(high) and low.count(0) <= 0.01 * len(low):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return codec
+    return None
 
 
 def _is_hidden(path: Path, root: Path) -> bool:

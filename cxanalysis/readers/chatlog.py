@@ -33,8 +33,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._time import parse_timestamps
-from ..errors import ParseError
+from .._time import check_tz, parse_timestamps
+from ..errors import ConfigError, ParseError
 from ..roles import ROLE_ALIASES
 from ..schema import TIMESTAMP_DTYPE
 from ._build import RawResult
@@ -46,6 +46,7 @@ _HEAD = re.compile(r"^(?P<head>[^:：\[\]]{1,60}?)\s*[:：]\s?(?P<text>.*)$")
 _PAREN_ROLE = re.compile(r"^(?P<name>.*?)\s*[(（](?P<role>[^()（）]{1,30})[)）]$")
 _HEADER = re.compile(r"^#\s*(?P<key>[\w-]+)\s*[:：]\s*(?P<value>.*?)\s*$")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LETTER = re.compile(r"[^\W\d_]")
 # role labels, longest first, so that "客服人员 Lei" is not read as "客服" + "人员 Lei"
 _LABEL_PREFIX = re.compile(
@@ -114,7 +115,8 @@ def _parse(text: str) -> _Parsed:
     date: str | None = None
     tz: str | None = None
     current: _Message | None = None
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    # physical lines end at \r\n, \r or \n only (str.splitlines() also cuts at U+2028, \x1c ...)
+    for number, line in enumerate(_LINE_BREAK.split(text.lstrip("\ufeff")), start=1):
         header = _HEADER.match(line.strip())
         if header and (current is None or header.group("key").casefold() in ("date", "tz", "timezone")):
             key = header.group("key").casefold()
@@ -138,17 +140,30 @@ def _parse(text: str) -> _Parsed:
     return out
 
 
-def _times(messages: list[_Message], tz: str | None, default_date: str | None) -> tuple[pd.Series, pd.Series]:
-    """Parse the stamps of one file; time-only stamps that go backwards move to the next day."""
+def _times(
+    messages: list[_Message], tz: str | None, default_date: str | None
+) -> tuple[pd.Series, pd.Series, dict[int, str]]:
+    """Parse the stamps of one file; time-only stamps that go backwards move to the next day.
+
+    Returns the times, the bad flags and, for messages under a ``# date:`` / ``# tz:`` header
+    that is itself invalid, the reason (those messages are rejected).
+    """
     ts = pd.Series(pd.NaT, index=range(len(messages)), dtype=TIMESTAMP_DTYPE)
     bad = pd.Series(False, index=ts.index)
+    header_errors: dict[int, str] = {}
     groups: dict[tuple[str | None, str | None], list[int]] = {}
     for i, msg in enumerate(messages):
         if msg.stamp is not None:
             groups.setdefault((msg.date or default_date, msg.tz or tz), []).append(i)
     for (day, zone), idx in groups.items():
         values = pd.Series([messages[i].stamp for i in idx], index=idx, dtype=object)
-        parsed, wrong = parse_timestamps(values, tz=zone, default_date=day)
+        try:
+            parsed, wrong = parse_timestamps(values, tz=zone, default_date=day)
+        except ConfigError as exc:  # a '# tz:' or '# date:' header that is not valid
+            bad[idx] = True
+            for i in idx:
+                header_errors[i] = f"the '# date:'/'# tz:' header in force is invalid: {exc}"
+            continue
         ts[idx], bad[idx] = parsed, wrong
     shift, previous, day = pd.Timedelta(0), None, None
     for i, msg in enumerate(messages):
@@ -159,7 +174,7 @@ def _times(messages: list[_Message], tz: str | None, default_date: str | None) -
         if previous is not None and ts[i] + shift < previous:
             shift += pd.Timedelta(days=1)
         ts[i] = previous = ts[i] + shift
-    return ts, bad
+    return ts, bad, header_errors
 
 
 def read_chatlog(
@@ -171,6 +186,7 @@ def read_chatlog(
     **_: Any,
 ) -> RawResult:
     """Read plain-text chat logs, one conversation per file (see the module docstring)."""
+    check_tz(tz)  # the caller's zone is the caller's error, not a file's
     rows: list[dict[str, Any]] = []
     raws: list[str] = []
     rejects: list[tuple[str, str, str]] = []
@@ -179,11 +195,14 @@ def read_chatlog(
         for number, line in parsed.stray:
             rejects.append((f"{src.name}:{number}", "line before the first message is neither a message nor a '#' header", line))
         msgs = parsed.messages
-        ts, bad = _times(msgs, tz, default_date)
+        ts, bad, header_errors = _times(msgs, tz, default_date)
         conv = Path(src.name).stem
         for i, msg in enumerate(msgs):
             where = f"{src.name}:{msg.line}"
             raw = "\n".join(msg.raw).rstrip()
+            if i in header_errors:
+                rejects.append((where, header_errors[i], raw))
+                continue
             if bad[i]:
                 why = f"unparseable time stamp {msg.stamp!r}"
                 if _TIME_ONLY.match(msg.stamp or "") and not (msg.date or default_date):

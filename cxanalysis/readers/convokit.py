@@ -29,7 +29,7 @@ import pandas as pd
 from ..errors import ParseError
 from ..schema import META_PREFIX
 from ._build import RawResult
-from ._jsondoc import load_json
+from ._jsondoc import load_json, loads
 from ._registry import Format, register
 from ._source import Source, head
 
@@ -80,14 +80,19 @@ def read_convokit(sources: list[Source], *, encoding: str | None = None, **_: An
         folder = _folder(src)
         conversations = _companion(by_name, folder, "conversations.json", encoding)
         speakers = _companion(by_name, folder, "speakers.json", encoding) or _companion(by_name, folder, "users.json", encoding)
-        for number, line in enumerate(src.text(encoding).lstrip("\ufeff").splitlines(), start=1):
+        # JSON Lines break on \n only: str.splitlines() would also cut at U+2028, U+0085 ... in a text
+        for number, line in enumerate(src.text(encoding).lstrip("\ufeff").split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             where = f"{src.name}:{number}"
             try:
-                utt = json.loads(line)
+                utt = loads(line)
             except json.JSONDecodeError as exc:
                 rejects.append((where, f"not valid JSON: {exc.msg}", line))
+                continue
+            except ValueError as exc:  # nested too deeply
+                rejects.append((where, str(exc), line))
                 continue
             if not isinstance(utt, dict) or utt.get("id") in (None, ""):
                 rejects.append((where, "utterance is not a JSON object with an 'id'", line))
@@ -130,8 +135,8 @@ def read_convokit(sources: list[Source], *, encoding: str | None = None, **_: An
 def _is_utterance_line(src: Source) -> bool:
     first = head(src).lstrip("\ufeff").split("\n", 1)[0].strip()
     try:
-        obj = json.loads(first)
-    except json.JSONDecodeError:
+        obj = loads(first)
+    except ValueError:  # not JSON, or nested too deeply
         return False
     if not isinstance(obj, dict):
         return False

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ._build import RawResult
-from ._jsondoc import documents, dumps, head_json, load_json
+from ._jsondoc import as_list, documents, dumps, head_json, load_json
 from ._registry import Format, register
 from ._source import Source
 from .html import html_to_text
@@ -73,16 +73,19 @@ def read_intercom(sources: list[Source], *, encoding: str | None = None, **_: An
                 source.setdefault("created_at", conv.get("created_at"))
                 records.append((source, f"ic-{conv_id}:source", "source"))
             parts = conv.get("conversation_parts")
-            parts = parts.get("conversation_parts", []) if isinstance(parts, dict) else parts or []
+            parts = as_list(parts.get("conversation_parts") if isinstance(parts, dict) else parts)
             for part in parts:
-                ok = isinstance(part, dict) and part.get("id") not in (None, "")
+                ok = isinstance(part, dict) and part.get("id") not in (None, "") and not isinstance(part.get("id"), (dict, list, bool))
                 records.append((part, f"ic-{part['id']}" if ok else None, str(part.get("part_type") or "") if ok else ""))
             subject = conv["source"].get("subject") if isinstance(conv.get("source"), dict) else None
             for record, message_id, part_type in records:
                 n += 1
                 where = f"{src.name}#{n}"
                 if message_id is None:
-                    rejects.append((where, "conversation part is not an object with an 'id'", dumps(record)))
+                    rejects.append((where, "conversation part is not an object with an 'id' (a number or text)", dumps(record)))
+                    continue
+                if record.get("body") is not None and not isinstance(record.get("body"), str):
+                    rejects.append((where, "conversation part 'body' is not text", dumps(record)))
                     continue
                 row = _row(conv_id, message_id, record, part_type, subject)
                 row["source"], row["_rawref"] = where, len(raws)

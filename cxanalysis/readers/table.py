@@ -19,6 +19,7 @@ from ..schema import META_PREFIX
 from ._build import RawResult
 from ._columns import has_alias, map_columns
 from ._csvrecords import read_records
+from ._jsondoc import loads
 from ._registry import Format, register
 from ._source import Source, head
 
@@ -128,9 +129,12 @@ def read_jsonl(sources: list[Source], *, columns: Any = None, encoding: str | No
             if not body:
                 continue
             try:
-                obj = json.loads(body)
+                obj = loads(body)
             except json.JSONDecodeError as exc:
                 batch.rejects.append((f"{src.name}:{i}", f"invalid JSON at column {exc.colno}: {exc.msg}", line))
+                continue
+            except ValueError as exc:  # nested too deeply
+                batch.rejects.append((f"{src.name}:{i}", str(exc), line))
                 continue
             if not isinstance(obj, dict):
                 batch.rejects.append((f"{src.name}:{i}", f"expected a JSON object, found {type(obj).__name__}", line))
@@ -209,8 +213,8 @@ def _sniff_jsonl(src: Source) -> int:
     if not first.startswith("{"):
         return 0
     try:
-        obj = json.loads(first)
-    except json.JSONDecodeError:
+        obj = loads(first)
+    except ValueError:  # not JSON, or nested too deeply
         return 30 if src.suffix in (".jsonl", ".ndjson") else 0
     if not isinstance(obj, dict):
         return 0

@@ -69,6 +69,11 @@ class _UnionFind:
                 self.parent[ra] = rb
 
 
+def _is_tweet_id(value: str) -> bool:
+    """Digits only, and within the 64-bit range tweet ids live in."""
+    return bool(_TWEET_ID.match(value)) and int(value) < 2**63
+
+
 def _id_list(value: str) -> list[str] | None:
     """Parse a comma-separated id list; None when a token is not a tweet id."""
     out = []
@@ -77,7 +82,7 @@ def _id_list(value: str) -> list[str] | None:
         if not tok:
             continue
         canon = canonical_id_one(tok)
-        if not _TWEET_ID.match(canon):
+        if not _is_tweet_id(canon):
             return None
         out.append(canon)
     return out
@@ -108,8 +113,8 @@ def read_twitter(sources: list[Source], *, encoding: str | None = None, tz: str 
 
     reasons = pd.Series(None, index=frame.index, dtype=object)
     tid = canonical_id(frame["tweet_id"])
-    ok_id = tid.notna() & tid.fillna("").str.match(_TWEET_ID)
-    reasons[~ok_id] = [f"tweet_id {v!r} is not an integer tweet id" for v in frame["tweet_id"][~ok_id]]
+    ok_id = tid.notna() & tid.fillna("").map(_is_tweet_id)
+    reasons[~ok_id] = [f"tweet_id {v!r} is not an integer tweet id (0 to 2**63-1)" for v in frame["tweet_id"][~ok_id]]
     inbound = frame["inbound"].astype(str).str.strip().str.casefold()
     ok_in = inbound.isin(_TRUE | _FALSE)
     reasons[ok_id & ~ok_in] = [f"inbound {v!r} is neither True nor False" for v in frame["inbound"][ok_id & ~ok_in]]

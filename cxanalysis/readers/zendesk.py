@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ._build import RawResult
-from ._jsondoc import documents, dumps, head_json, load_json
+from ._jsondoc import as_list, documents, dumps, head_json, load_json
 from ._registry import Format, register
 from ._source import Source
 from .html import html_to_text, looks_like_html
@@ -39,7 +39,12 @@ def _via(obj: Any) -> str:
     return str(via.get("channel") or "") if isinstance(via, dict) else ""
 
 
-def _text(comment: dict[str, Any]) -> str:
+def _text(comment: dict[str, Any]) -> str | None:
+    """The comment's text; None when a body field holds something other than text."""
+    for key in ("plain_body", "body", "html_body"):
+        value = comment.get(key)
+        if value is not None and not isinstance(value, str):
+            return None
     for key in ("plain_body", "body"):
         value = comment.get(key)
         if isinstance(value, str) and value.strip():
@@ -60,15 +65,19 @@ def read_zendesk(sources: list[Source], *, encoding: str | None = None, **_: Any
                 rejects.append((f"{src.name}#{n}", "not a Zendesk ticket document (expected an object with 'comments')", dumps(doc)))
                 continue
             ticket = doc.get("ticket") if isinstance(doc.get("ticket"), dict) else {}
-            users = {str(u.get("id")): u for u in doc.get("users") or [] if isinstance(u, dict)}
-            comments = doc.get("comments") or []
+            users = {str(u.get("id")): u for u in as_list(doc.get("users")) if isinstance(u, dict)}
+            comments = as_list(doc.get("comments"))
             first = next((c for c in comments if isinstance(c, dict)), {})
             channel = _via(ticket) or _via(first)
             for comment in comments:
                 n += 1
                 where = f"{src.name}#{n}"
-                if not isinstance(comment, dict) or comment.get("id") in (None, ""):
-                    rejects.append((where, "comment is not an object with an 'id'", dumps(comment)))
+                if not isinstance(comment, dict) or comment.get("id") in (None, "") or isinstance(comment.get("id"), (dict, list, bool)):
+                    rejects.append((where, "comment is not an object with an 'id' (a number or text)", dumps(comment)))
+                    continue
+                text = _text(comment)
+                if text is None:
+                    rejects.append((where, "comment body (plain_body/body/html_body) is not text", dumps(comment)))
                     continue
                 ticket_id = ticket.get("id", comment.get("ticket_id"))
                 author = str(comment.get("author_id", ""))
@@ -81,7 +90,7 @@ def read_zendesk(sources: list[Source], *, encoding: str | None = None, **_: Any
                         "timestamp": comment.get("created_at"),
                         "role": "system" if public is False else str(user.get("role") or ""),
                         "speaker": str(user.get("name") or user.get("email") or author),
-                        "text": _text(comment),
+                        "text": text,
                         "channel": channel,
                         "meta.public": public,
                         "meta.author_id": author,
