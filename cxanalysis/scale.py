@@ -242,7 +242,9 @@ def _score_part(conv: pd.DataFrame, exemplars: list[Any], norms: Any, meta: pd.D
 
     if not len(conv):
         return meta
-    return _conform(score(conv, exemplars=exemplars, norms=norms), meta)
+    out = _conform(score(conv, exemplars=exemplars, norms=norms), meta)
+    out.attrs.clear()  # the playbooks stay with the caller; Parquet cannot hold them
+    return out
 
 
 def dask_score(feats: Any, exemplars: Iterable[Any], norms: Mapping[str, Any] | None = None) -> Any:
@@ -262,4 +264,5 @@ def dask_score(feats: Any, exemplars: Iterable[Any], norms: Mapping[str, Any] | 
     if not len(sample):
         sample = aggregate_conversations(pd.DataFrame(columns=["conversation_id"]))
     meta = score(sample, exemplars=exemplars, norms=norms).iloc[:0]
+    meta.attrs.clear()
     return conv.map_partitions(_score_part, exemplars, norms, meta, meta=meta)

@@ -178,10 +178,14 @@ def chunks(
             pending.clear()
         return frame, rej
 
-    for res in pieces:
+    reraw = getattr(pieces, "raw_lookup", None)
+    for k, res in enumerate(pieces):
         frame = res.frame.reset_index(drop=True)
         n = len(frame)
         pending.extend(res.rejects)
+        # a buffered row keeps a way to its raw record (for a reject); a re-read lookup lets the
+        # piece's own text go as soon as the piece is routed
+        raw_of = (reraw(k) if reraw is not None else None) or res.raw
         if "_rawref" not in frame.columns:
             frame["_rawref"] = np.arange(n)
         if twitter:
@@ -209,7 +213,7 @@ def chunks(
             received[c] += int(rows.sum())
             part = frame[rows & keep]
             if len(part):
-                buffers.setdefault(c, []).append((part, res.raw))
+                buffers.setdefault(c, []).append((part, raw_of))
         for c in np.flatnonzero(~done & (received >= np.asarray(expected))).tolist():
             yield finish(c)
     for c in np.flatnonzero(~done).tolist():  # only when the input shrank between the passes
@@ -305,6 +309,9 @@ class FilePieces:
         self.codecs = {p: stream_codec(p, options.get("encoding")) for p in paths} if fmt.name != "parquet" else {}
         #: per path: cached (start byte, end byte, first line) of record-aligned blocks, header bytes
         self._blocks: dict[Path, tuple[bytes, int, list[tuple[int, int, int]]]] = {}  # header, its lines, blocks
+        #: per piece, in reading order: (path, start byte, end byte) of its text, for re-reading
+        self._where: list[tuple[Path, int, int] | None] = []
+        self._recent: tuple[int, RawResult] | None = None
 
     @property
     def streamable(self) -> bool:
@@ -315,6 +322,25 @@ class FilePieces:
         if codec:
             opts["encoding"] = codec
         return self.fmt.read([Source(name, data)], **opts)
+
+    def raw_lookup(self, k: int):
+        """A raw-text lookup for piece ``k`` that re-reads the piece (None: keep the piece's own)."""
+        if k >= len(self._where) or self._where[k] is None:
+            return None
+
+        def raw(ref: int) -> str:
+            if self._recent is None or self._recent[0] != k:
+                path, start, end = self._where[k]
+                codec = self.codecs[path][0]
+                with open(path, "rb") as fh:
+                    fh.seek(start)
+                    data = fh.read(end - start)
+                if self.fmt.name != "jsonl":
+                    data = self._blocks[path][0] + data
+                self._recent = (k, self._read(data, path.as_posix(), codec))
+            return self._recent[1].raw(ref)
+
+        return raw
 
     def __iter__(self) -> Iterator[RawResult]:
         for path in self.paths:
@@ -360,6 +386,7 @@ class FilePieces:
                             end = scan.pos
                             if end > start:
                                 blocks.append((start, end, first_line))
+                                self._where.append((path, start, end))
                                 yield self._block(data, header, header_lines, start, end, first_line, name, codec)
                             if rec is None:
                                 break
@@ -384,19 +411,28 @@ class FilePieces:
         name = path.as_posix()
         with open(path, "rb") as fh:
             fh.seek(skip)
-            first_line, buf = 1, []
+            first_line, buf, start = 1, [], skip
+            record = path not in self._blocks  # the first pass over this file records where pieces are
             for raw in fh:
                 buf.append(raw)
                 if len(buf) >= self.piece_rows:
-                    res = self._read(b"".join(buf), name, codec)
-                    _shift(res.frame, res.rejects, name + ":", first_line - 1)
-                    yield res
+                    yield self._jsonl_piece(buf, name, codec, first_line, path, start, record)
                     first_line += len(buf)
+                    start += sum(len(b) for b in buf)
                     buf = []
             if buf:
-                res = self._read(b"".join(buf), name, codec)
-                _shift(res.frame, res.rejects, name + ":", first_line - 1)
-                yield res
+                yield self._jsonl_piece(buf, name, codec, first_line, path, start, record)
+        self._blocks.setdefault(path, (b"", 0, []))
+
+    def _jsonl_piece(
+        self, buf: list[bytes], name: str, codec: str, first_line: int, path: Path, start: int, record: bool
+    ) -> RawResult:
+        data = b"".join(buf)
+        if record:
+            self._where.append((path, start, start + len(data)))
+        res = self._read(data, name, codec)
+        _shift(res.frame, res.rejects, name + ":", first_line - 1)
+        return res
 
     # -- Parquet -------------------------------------------------------------------------
     def _parquet(self, path: Path) -> Iterator[RawResult]:
@@ -409,10 +445,14 @@ class FilePieces:
         except (pa.ArrowException, OSError) as exc:
             raise ParseError(f"not a readable Parquet file: {exc}", name) from exc
         offset = 0
+        record = path not in self._blocks
         for batch in pf.iter_batches(batch_size=self.piece_rows):
+            if record:
+                self._where.append(None)  # a Parquet piece keeps its own rows for the rejects' raw text
             buf = io.BytesIO()
             pq.write_table(pa.Table.from_batches([batch]), buf)
             res = self._read(buf.getvalue(), name, None)
             _shift(res.frame, res.rejects, name + "#", offset)
             offset += batch.num_rows
             yield res
+        self._blocks.setdefault(path, (b"", 0, []))
