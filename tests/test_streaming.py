@@ -98,6 +98,10 @@ def test_csv_rejects_are_accounted_for(tmp_path):
     reasons = " ".join(rejects["reason"])
     assert "expected 6 fields" in reasons and "empty conversation_id" in reasons
     assert "duplicate message_id 'm2-0'" in reasons and "unparseable timestamp" in reasons
+    # the raw text of a row rejected after routing is the record as written (read again from the file)
+    raw = dict(zip(rejects["reason"].str.split(" ").str[0], rejects["raw"]))
+    assert raw["unparseable"].startswith("T4,mt,yesterday-ish,customer,bad time")
+    assert raw["duplicate"] == "T2,m2-0,2026-03-01 10:00:00,customer,a copy in another place,q0\n"
     multi = pd.concat(frames).set_index("message_id").loc["mq"]
     assert multi["text"] == "a quoted reply\nover two lines, with a comma"
     assert multi["source"].endswith(":13")
