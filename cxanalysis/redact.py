@@ -49,6 +49,7 @@ from .roles import ROLE_ALIASES
 __all__ = [
     "KINDS",
     "PiiSpan",
+    "Redactor",
     "find_pii",
     "luhn_ok",
     "names_from_frame",
@@ -543,6 +544,54 @@ def names_from_frame(df: pd.DataFrame) -> tuple[list[str], list[str]]:
                     names.add(word)
     names -= keep
     return sorted(names), sorted(keep)
+
+
+class Redactor:
+    """Redaction rules compiled once for a frame: call it on any text of that frame.
+
+    A drop-in for :func:`redact_text` that also knows the frame's customer names and handles
+    (redacted wherever they occur, also without a greeting) and its agents' (kept).
+
+    Parameters
+    ----------
+    df
+        The transcript frame (optional); its names come from :func:`names_from_frame`.
+    names, keep, kinds
+        As for :func:`find_pii`, added to the frame's.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"role": ["customer"], "speaker": ["Jane Roe"], "text": ["..."]})
+    >>> red = Redactor(df)
+    >>> red("Thanks for waiting, Roe family!")
+    'Thanks for waiting, [NAME] family!'
+    >>> red.quote("Hi Jane, sorry!", 3, 7)
+    '[NAME]'
+    """
+
+    def __init__(
+        self,
+        df: pd.DataFrame | None = None,
+        *,
+        names: Iterable[str] = (),
+        keep: Iterable[str] = (),
+        kinds: Collection[str] | None = None,
+    ) -> None:
+        found_names, found_keep = names_from_frame(df) if df is not None else ([], [])
+        self._rules = _Rules([*found_names, *names], [*found_keep, *keep], kinds)
+
+    def find(self, text: str) -> list[PiiSpan]:
+        """The spans of personal data in ``text`` (see :func:`find_pii`)."""
+        return _find(text, self._rules)
+
+    def __call__(self, text: str) -> str:
+        """``text`` with personal data replaced by typed placeholders."""
+        return _render(text, ((s.start, s.end, s.kind) for s in self.find(text)))
+
+    def quote(self, text: str, start: int, end: int) -> str:
+        """``text[start:end]`` redacted with the spans found in the whole ``text``."""
+        return redact_span(text, start, end, self.find(text))
 
 
 def redact(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cxanalysis as cx
 from cxanalysis.errors import ConfigError
@@ -164,3 +166,29 @@ def test_redact_span_partial_overlap() -> None:
     spans = find_pii(text)
     assert redact_span(text, 0, 9, spans) == "call [PHONE]"
     assert redact_span(text, 21, 24, spans) == "now"
+
+
+def test_redactor_knows_the_frame() -> None:
+    from cxanalysis.redact import Redactor
+
+    df = _frame()
+    red = Redactor(df)
+    # a customer name without a greeting is only known from the frame
+    assert red("Thanks!\n\nJane") == "Thanks!\n\n[NAME]"
+    assert redact_text("Thanks!\n\nJane") == "Thanks!\n\nJane"
+    assert red("Sam will call you back") == "Sam will call you back"  # agents are kept
+    text = df["text"].iat[1]
+    start = text.index("Jane")
+    assert red.quote(text, start - 5, start + 4) == "that [NAME]"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_find_pii_spans_are_sorted_disjoint_and_exact(text: str) -> None:
+    spans = find_pii(text)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(text[s.start : s.end] == s.text and s.text for s in spans)
+    assert redact_text(text, kinds=()) == text
+    out = redact_text(text)
+    for s in spans:  # what was found is gone from the output (unless it also occurs elsewhere)
+        assert s.text not in out or text.count(s.text) > 1 or s.text in "[EMAIL][PHONE][CARD][ORDER][HANDLE][NAME]"
