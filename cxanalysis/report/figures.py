@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 EXEMPLAR_COLOURS = {"apple": "#4c72b0", "spotify": "#2ca02c", "amazon": "#dd8452", "crisis": "#c44e52", "techsupport": "#8172b2"}
 _CJK_PREFERENCE = (
@@ -144,7 +144,21 @@ def plot_first_reply(
                 textcoords="offset points",
             )
     ax.set_xscale("log")
+    shown = (
+        np.concatenate(
+            [
+                np.maximum(timed["first_reply_s"].to_numpy(dtype=float), 1.0),
+                norms.loc[norms["channel"].isin(channels), "first_reply_s"].to_numpy(dtype=float),
+            ]
+        )
+        / 60.0
+    )
+    if len(shown):  # at least two decades, so the log axis gets labelled major ticks
+        lo, hi = shown.min() / 2, shown.max() * 2
+        mid = np.sqrt(lo * hi)
+        ax.set_xlim(min(lo, mid / 10), max(hi, mid * 10))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(range(len(channels)), channels)
     ax.set_ylim(-0.6, len(channels) - 0.3)
     ax.set_xlabel("First reply time (minutes, log scale; bar = median, dashed = exemplar norm)")
