@@ -304,6 +304,12 @@ class ReportContext:
         if pos >= 0:
             lo = max(0, pos - before)
             hi = min(len(text), pos + len(span) + after)
+            if lo > 0:  # start and end the window at a space where there is one nearby (never mid-word)
+                sp = text.find(" ", lo, pos)
+                lo = sp + 1 if sp != -1 and sp - lo < 25 else lo
+            if hi < len(text):
+                sp = text.rfind(" ", pos + len(span), hi)
+                hi = sp if sp != -1 and hi - sp < 25 else hi
             q.update(before=text[lo:pos], mark=text[pos : pos + len(span)], after=text[pos + len(span) : hi])
             q.update(cut_start=lo > 0, cut_end=hi < len(text))
         else:
