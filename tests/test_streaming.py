@@ -191,3 +191,19 @@ def test_cli_featurize_in_chunks_equals_a_whole_run(tmp_path, monkeypatch):
     assert m["template_match"].sum() > 5  # the template was learned over all chunks
     rej = pd.read_csv(rejects)
     assert len(rej) == 1 and len(m) + len(rej) == len(df) + 1
+
+
+def test_encodings_stream_or_fall_back_to_a_whole_read(tmp_path):
+    text = "conversation_id,id,sender_type,body\n" + "".join(
+        f"c{i % 5},m{i},{'agent' if i % 2 else 'customer'},Здравствуйте! Заказ {i} уже в пути\n" for i in range(30)
+    )
+    cp = tmp_path / "cp1251.csv"
+    cp.write_bytes(text.encode("cp1251"))
+    u16 = tmp_path / "utf16.csv"
+    u16.write_bytes(text.encode("utf-16-le"))  # no byte-order mark: lines cannot be split on b"\n"
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    for path, options in ((cp, {"encoding": "cp1251"}), (u16, {}), (bom, {})):
+        whole, rej, parts = read_both(path, 8, **options)
+        check_whole_conversations(parts, whole, rej)
+        assert whole["text"].str.startswith("Здравствуйте").all() and len(whole) == 30

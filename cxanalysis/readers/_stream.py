@@ -43,7 +43,7 @@ from ..errors import ParseError
 from ..schema import empty_frame, validate
 from ._build import RawResult, canonical_id, finalize, rejects_frame
 from ._registry import Format
-from ._source import MIN_ENCODING_CONFIDENCE, Source
+from ._source import MIN_ENCODING_CONFIDENCE, Source, _bomless_utf16
 
 #: records per piece read by a format's reader
 PIECE_ROWS = 50_000
@@ -239,6 +239,8 @@ def stream_codec(path: Path, encoding: str | None) -> tuple[str, int] | None:
         return "utf-8", len(codecs.BOM_UTF8)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
+    if _bomless_utf16(head[: len(head) - len(head) % 2]) is not None:
+        return None
     cut = head if len(head) < _HEAD_BYTES else head[: head.rfind(b"\n") + 1]
     try:
         cut.decode("utf-8")
@@ -253,6 +255,8 @@ def stream_codec(path: Path, encoding: str | None) -> tuple[str, int] | None:
                 path.as_posix(),
                 cut[: first.start].count(b"\n") + 1,
             ) from first
+        if codecs.lookup(best.encoding).name.startswith(("utf-16", "utf-32")):
+            return None  # lines are not split on b"\n" in UTF-16: read whole
         return best.encoding, 0
 
 
