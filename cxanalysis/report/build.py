@@ -216,6 +216,10 @@ class ReportContext:
         return f.evidence.merge(f.messages[["message_id", "conversation_id"]], on="message_id", how="inner")
 
     @cached_property
+    def _message_roles(self) -> pd.DataFrame:
+        return self.feats.messages[["message_id", "conversation_id", "role"]]
+
+    @cached_property
     def _by_conversation(self) -> dict[str, dict]:
         f = self.feats
         return {
@@ -236,7 +240,7 @@ class ReportContext:
             f, idx = self.feats, self._by_conversation
             sub = SimpleNamespace(
                 conversations=f.conversations.iloc[idx["conversations"].get(cid, [])],
-                messages=f.messages.iloc[idx["messages"].get(cid, [])],
+                messages=self._message_roles.iloc[idx["messages"].get(cid, [])],
                 evidence=self._evidence_conv.iloc[idx["evidence"].get(cid, [])].drop(columns="conversation_id"),
             )
             sc = self.scores.iloc[idx["scores"].get((cid, exemplar), [])]

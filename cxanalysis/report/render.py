@@ -169,6 +169,18 @@ def _gap(ctx: ReportContext, agent: str, row: pd.Series, also: list[str], used: 
     }
 
 
+def _condition_values(ctx: ReportContext, b, cid: str) -> str:
+    """``<condition> (column=value, ...)`` for a behaviour decided without a text span (reply time)."""
+    conv = ctx.feats.conversations
+    row = conv.loc[conv["conversation_id"] == cid]
+    parts = []
+    for c in b.condition.columns if b.condition is not None else ():
+        if c in row.columns and len(row):
+            v = row[c].iloc[0]
+            parts.append(f"{c}={'NA' if pd.isna(v) else (fmt_duration(v) if c.endswith('_s') else v)}")
+    return f"{b.condition.source} ({', '.join(parts)})" if b.condition is not None else ""
+
+
 def _strength(ctx: ReportContext, agent: str, row: pd.Series) -> dict:
     b = ctx.playbooks[row["exemplar"]].behaviour(row["behaviour"])
     a = ctx.of("authored", agent)
@@ -182,8 +194,7 @@ def _strength(ctx: ReportContext, agent: str, row: pd.Series) -> dict:
         d = ctx.of("dec", agent)
         met = d.loc[(d["exemplar"] == row["exemplar"]) & (d["behaviour"] == b.id) & (d["decision"] == "met")]
         cid = _recent_first(ctx, met["conversation_id"].unique())[0]
-        ex = _explain_row(ctx, cid, row["exemplar"], b.id)
-        reason = ctx.red(str(ex["reason"])) if ex is not None else ""
+        reason = _condition_values(ctx, b, cid)
     return {
         "id": b.id,
         "summary": b.summary,
