@@ -44,61 +44,139 @@ def phrase_regex(phrase: str) -> str:
     return r"\s+".join(out)
 
 
-_WIDE = {"w": ("[\\p{L}\\p{N}_]", "\\p{L}\\p{N}_"), "W": ("[^\\p{L}\\p{N}_]", None), "d": ("\\p{Nd}", "\\p{Nd}")}
+#: RE2 stand-ins for Python classes: (outside a class, inside ``[...]``, inside ``[^...]``);
+#: None = no simple stand-in. RE2's case-folded Unicode letter classes blow up its DFA (it falls back
+#: to a slow NFA), so ``\w`` becomes ``\S`` and ``\W`` everything but ASCII letters and
+#: digits: looser supersets that cost nothing and let only a few more rows through to Python.
+_WIDE = {
+    "w": ("\\S", "\\S", "\\p{L}\\p{N}_"),
+    "W": ("[^a-zA-Z0-9_]", None, None),
+    "d": ("\\p{Nd}", "\\p{Nd}", "\\p{Nd}"),
+}
+#: bounded repeats with a larger upper bound lose it (``{0,200}`` -> ``{0,}``): a superset
+#: that keeps the DFA small
+_MAX_BOUND = 4
+_BOUND = re.compile(r"\{(\d+),(\d+)\}")
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[=!]")
+
+
+def _drop_lookarounds(py: str) -> str:
+    r"""``py`` without its lookaround assertions (a superset: a dropped condition only widens).
+
+    >>> _drop_lookarounds(r"(?<!not )\bstart(?!\d|[)]) over")
+    '\\bstart over'
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(py):
+        m = _LOOKAROUND.match(py, i)
+        if m is None or (out and out[-1] == "\\"):
+            ch = py[i]
+            if ch == "\\" and i + 1 < len(py):
+                out.append(py[i : i + 2])
+                i += 2
+                continue
+            if ch == "[":  # copy a class whole: brackets inside it are literals
+                j = i + 1
+                j += py[j : j + 1] == "^"
+                j += py[j : j + 1] == "]"
+                while j < len(py) and py[j] != "]":
+                    j += 2 if py[j] == "\\" else 1
+                out.append(py[i : j + 1])
+                i = j + 1
+                continue
+            out.append(ch)
+            i += 1
+            continue
+        # skip to the matching ')'
+        depth, j = 1, m.end()
+        while j < len(py) and depth:
+            ch = py[j]
+            if ch == "\\":
+                j += 2
+                continue
+            if ch == "[":
+                j += 1
+                j += py[j : j + 1] == "^"
+                j += py[j : j + 1] == "]"
+                while j < len(py) and py[j] != "]":
+                    j += 2 if py[j] == "\\" else 1
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            j += 1
+        i = j
+    return "".join(out)
 
 
 def _re2_safe(py: str) -> str:
-    r"""Turn a Python regex into a superset that RE2 can run (Unicode-aware, no boundaries).
+    r"""Turn a Python regex into a superset that RE2 can run fast (no boundaries, small DFA).
 
-    Boundary assertions are dropped, ``\w``/``\W``/``\d`` widened to Unicode classes (also
-    inside ``[...]``), ``\uXXXX``/``\UXXXXXXXX`` rewritten as ``\x{...}``.
+    Boundary and lookaround assertions are dropped, ``\w`` widened to ``\S`` (also inside ``[...]``), ``\W``
+    to ``[^a-zA-Z0-9_]``, ``\d`` to ``\p{Nd}``, bounded
+    repeats ``{m,n}`` with ``n > 4`` to ``{m,}``, ``\uXXXX``/``\UXXXXXXXX`` rewritten as
+    ``\x{...}``. A Python match is always inside an RE2 match, so the prefilter never drops
+    a row that hits.
 
-    >>> _re2_safe(r"\bhi\b[\w-]+\d")
-    'hi[\\p{L}\\p{N}_-]+\\p{Nd}'
+    >>> _re2_safe(r"^\W*hi\b[\w-]+\d{1,2} [^.!?]{0,40}\w*")
+    '^[^a-zA-Z0-9_]*hi[\\S-]+\\p{Nd}{1,2} [^.!?]{0,}\\S*'
     """
-    s = py.replace(r"(?<!\w)", "").replace(r"(?!\w)", "")
+    s = _drop_lookarounds(py)
     out: list[str] = []
-    i, in_class = 0, False
+    cls: list[str] | None = None  # the class being read, or None outside one
+    i = 0
     while i < len(s):
         ch = s[i]
+        target = out if cls is None else cls
         if ch == "\\" and i + 1 < len(s):
             nxt = s[i + 1]
-            if nxt in "bB" and not in_class:
+            if nxt in "bB" and cls is None:
                 i += 2
                 continue
             if nxt in _WIDE:
-                outside, inside = _WIDE[nxt]
-                if in_class and inside is None:
-                    return s  # [^...\W...] has no simple superset: let RE2 reject or accept as is
-                out.append(inside if in_class else outside)
+                outside, inside, inside_negated = _WIDE[nxt]
+                inside = inside_negated if cls is not None and cls[1:2] == ["^"] else inside
+                if cls is None:
+                    out.append(outside)
+                elif inside is not None:
+                    cls.append(inside)
+                else:
+                    return s  # [^...\w...] and the like have no simple superset: let RE2 judge it as is
                 i += 2
                 continue
             if nxt == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", s[i + 2 : i + 6]):
-                out.append("\\x{" + s[i + 2 : i + 6] + "}")
+                target.append("\\x{" + s[i + 2 : i + 6] + "}")
                 i += 6
                 continue
             if nxt == "U" and re.fullmatch(r"[0-9A-Fa-f]{8}", s[i + 2 : i + 10]):
-                out.append("\\x{" + s[i + 2 : i + 10] + "}")
+                target.append("\\x{" + s[i + 2 : i + 10] + "}")
                 i += 10
                 continue
-            out.append(s[i : i + 2])
+            target.append(s[i : i + 2])
             i += 2
             continue
-        if ch == "[" and not in_class:
-            in_class = True
-            out.append(ch)
+        if cls is None and ch == "[":
+            cls = ["["]
             # a ']' right after '[' or '[^' is a literal
             if s[i + 1 : i + 2] == "^":
-                out.append("^")
+                cls.append("^")
                 i += 1
             if s[i + 1 : i + 2] == "]":
-                out.append("]")
+                cls.append("]")
                 i += 1
-        elif ch == "]" and in_class:
-            in_class = False
-            out.append(ch)
+        elif cls is not None and ch == "]":
+            out.append("".join(cls) + "]")
+            cls = None
+        elif cls is None and ch == "{" and (m := _BOUND.match(s, i)):
+            low, high = m.groups()
+            out.append(m.group() if int(high) <= _MAX_BOUND else "{" + low + ",}")
+            i = m.end()
+            continue
         else:
-            out.append(ch)
+            target.append(ch)
         i += 1
     return "".join(out)
 
@@ -111,7 +189,7 @@ class CompiledMarker:
     marker: Marker
     regex: re.Pattern
     exclude: re.Pattern | None
-    prefilter: str | None  # RE2 pattern for pyarrow, or None to scan every row in Python
+    prefilter: tuple[str, ...] | None  # RE2 patterns for pyarrow (a row passes if any hits), or None to scan every row in Python
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Non-overlapping hit spans in ``text`` after near-miss exclusion."""
@@ -125,6 +203,18 @@ class CompiledMarker:
 
 def _alternation(parts: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in parts)
+
+
+#: patterns per RE2 prefilter scan
+_GROUP = 8
+
+
+def prefilter_mask(texts: pa.Array, patterns: tuple[str, ...]) -> np.ndarray:
+    """Rows of ``texts`` that any of the RE2 ``patterns`` matches (a boolean array)."""
+    mask = np.zeros(len(texts), dtype=bool)
+    for p in patterns:
+        mask |= pc.fill_null(pc.match_substring_regex(texts, p), False).to_numpy(zero_copy_only=False)
+    return mask
 
 
 def compile_marker(lex: Lexicon, marker: Marker) -> CompiledMarker:
@@ -141,9 +231,14 @@ def compile_marker(lex: Lexicon, marker: Marker) -> CompiledMarker:
     if marker.exclude:
         ex = _alternation([phrase_regex(p) for p in marker.exclude])
         exclude = re.compile(rf"(?<!\w)(?:{ex})(?!\w)" if lex.boundaries == "word" else ex, _FLAGS)
-    pre = "(?i)" + _re2_safe(_alternation([*phrase_parts, *marker.patterns]))
+    # phrases in one RE2 pattern, the patterns in groups: one alternation of everything can
+    # outgrow RE2's DFA memory and fall back to its slow NFA, several small scans stay fast
+    groups = [phrase_parts] if phrase_parts else []
+    groups += [list(marker.patterns[i : i + _GROUP]) for i in range(0, len(marker.patterns), _GROUP)]
+    pre: tuple[str, ...] | None = tuple("(?i)" + _re2_safe(_alternation(g)) for g in groups)
     try:
-        pc.match_substring_regex(pa.array(["x"]), pre)
+        for p in pre:
+            pc.match_substring_regex(pa.array(["x"]), p)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pre = None
     return CompiledMarker(lex.column(marker.name), marker, regex, exclude, pre)
@@ -165,8 +260,7 @@ def find_hits(texts: pa.Array, rows: np.ndarray, cm: CompiledMarker) -> tuple[np
         return counts, hits
     subset = texts.take(pa.array(rows)) if len(rows) != len(texts) else texts
     if cm.prefilter is not None:
-        mask = pc.fill_null(pc.match_substring_regex(subset, cm.prefilter), False)
-        candidates = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+        candidates = np.flatnonzero(prefilter_mask(subset, cm.prefilter))
     else:
         candidates = np.arange(len(rows))
     if not len(candidates):
@@ -189,7 +283,7 @@ def example_failures(lex: Lexicon) -> list[str]:
         for sentence in cm.marker.positive:
             if not cm.spans(sentence):
                 problems.append(f"{lex.path}: {cm.column}: positive example does not hit: {sentence!r}")
-            elif cm.prefilter is not None and not pc.match_substring_regex(pa.array([sentence]), cm.prefilter)[0].as_py():
+            elif cm.prefilter is not None and not prefilter_mask(pa.array([sentence]), cm.prefilter)[0]:
                 problems.append(f"{lex.path}: {cm.column}: RE2 prefilter misses a positive example: {sentence!r}")
         for sentence in cm.marker.negative:
             spans = cm.spans(sentence)
