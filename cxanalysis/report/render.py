@@ -20,6 +20,7 @@ from . import figures, model
 from .build import ReportContext, phrasing_for, phrasing_parts, profile
 
 PAGE_LANG = "en"
+MIN_LATENCY_POINTS = 3
 
 
 @cache
@@ -98,7 +99,7 @@ def _latency(ctx: ReportContext, fr: pd.DataFrame, who: str) -> dict:
         for r in table.itertuples(index=False)
     ]
     fig = None
-    if fr["first_reply_s"].notna().any():
+    if fr["first_reply_s"].notna().sum() >= MIN_LATENCY_POINTS:  # fewer: the table says it all
         fig = _figure(lambda: figures.plot_first_reply(fr, ctx.norms, title=f"First reply time by channel: {who}"))
     return {"rows": rows, "figure": fig, "n": len(fr)}
 
