@@ -130,14 +130,14 @@ def test_report_escapes_transcript_markup_and_redacts_by_default(tmp_path):
     for i in range(3):
         c = f"X{i}"
         rows += [
-            (c, f"{c}-1", f"2026-11-0{i + 2}T09:00:00Z", "customer", "Cleo", "Where is my order? <b>now</b>", "chat", "en"),
+            (c, f"{c}-1", f"2026-11-0{i + 2}T09:00:00Z", "customer", "Cleo Marsh", "Where is my order? <b>now</b>", "chat", "en"),
             (
                 c,
                 f"{c}-2",
                 f"2026-11-0{i + 2}T09:01:00Z",
                 "agent",
                 "Eve <script>x</script>",
-                f"<script>alert('x')</script> Write to {SEEDED_EMAIL} please.",
+                f"<script>alert('x')</script> The parcel for the Marsh household: write to {SEEDED_EMAIL} please.",
                 "chat",
                 "en",
             ),
@@ -146,13 +146,13 @@ def test_report_escapes_transcript_markup_and_redacts_by_default(tmp_path):
     raw = coaching_report(df, agent="Eve <script>x</script>", redact=False)
     assert "<script>alert" not in raw and "&lt;script&gt;alert" in raw
     assert "<b>now</b>" not in raw
-    assert SEEDED_EMAIL in raw  # the seed reaches the page when not redacted...
+    assert SEEDED_EMAIL in raw and "Marsh household" in raw  # the seeds reach the page when not redacted...
     written = write_reports(df, tmp_path / "out")  # ...and is gone by default
     files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
     assert len(files) == 3 and {p.name for p in files} >= {"index.html", "scores.csv"}
     for p in files:
         text = p.read_text(encoding="utf-8")
-        assert SEEDED_EMAIL not in text and "<script>alert" not in text, p
+        assert SEEDED_EMAIL not in text and "Marsh" not in text and "<script>alert" not in text, p
     assert "[EMAIL]" in written["Eve <script>x</script>"].read_text(encoding="utf-8")
 
 

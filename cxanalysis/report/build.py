@@ -25,13 +25,13 @@ from . import model
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def redactor(enabled: bool) -> Callable[[str], str]:
-    """``cx.redact``'s text function when ``enabled``, else the identity."""
+def redactor(enabled: bool, df: pd.DataFrame | None = None) -> Callable[[str], str]:
+    """``cx.redact``'s text function when ``enabled`` (knowing ``df``'s customer names), else the identity."""
     if not enabled:
         return lambda s: s
-    from ..redact import redact_text
+    from ..redact import Redactor
 
-    return redact_text
+    return Redactor(df)
 
 
 def safe_name(agent: str, display: str) -> str:
@@ -100,7 +100,7 @@ class ReportContext:
 
     @cached_property
     def red(self) -> Callable[[str], str]:
-        return redactor(self.redact)
+        return redactor(self.redact, self.df)
 
     @cached_property
     def conv_agents(self) -> pd.DataFrame:
