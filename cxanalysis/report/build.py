@@ -267,6 +267,10 @@ class ReportContext:
         import difflib
 
         shown = sorted(self.display_names.values())
+        if not shown:
+            raise CxError(
+                f"no agent {name!r}: no message here has the role 'agent'; map agents with roles= (or read.roles in the config)"
+            )
         close = difflib.get_close_matches(name, shown, n=3)
         hint = (
             f"; did you mean {', '.join(close)}?"
