@@ -321,7 +321,7 @@ class ReportContext:
             q.update(before=text[lo:pos], mark=text[pos : pos + len(span)], after=text[pos + len(span) : hi])
             q.update(cut_start=lo > 0, cut_end=hi < len(text))
         else:
-            ex, cut = model.excerpt(text)
+            ex, cut = model.excerpt(text, limit=120 if q["lang"] in ("zh", "ja") else 220)  # CJK says more per character
             q.update(before=ex, cut_end=cut)
         return q
 
