@@ -50,7 +50,7 @@ for _role, _names in _ALIAS_LISTS.items():
     for _name in _names:
         ROLE_ALIASES[_name.casefold()] = _role
 
-_EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")  # starts at a token boundary: linear
 _STRUCTURED_KEYS = {"agents", "agent_addresses", "agent_domains", "customers", "map"}
 
 

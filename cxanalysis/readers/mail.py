@@ -62,6 +62,8 @@ _ORIGINAL = re.compile(
 _OUTLOOK_FROM = re.compile(r"^\s*\**(?:from|от|发件人|寄件者|差出人)\**\s*[:：]", re.IGNORECASE)
 _OUTLOOK_SENT = re.compile(r"^\s*\**(?:sent|date|отправлено|дата|发送时间|寄件日期|日期|送信日時|日時)\**\s*[:：]", re.IGNORECASE)
 _SIG = re.compile(r"^--\s?$")
+#: longest line tested as a quote attribution ("On … wrote:"); longer lines are text
+MAX_ATTRIBUTION = 400
 
 
 def normalize_subject(subject: str) -> str:
@@ -72,21 +74,25 @@ def normalize_subject(subject: str) -> str:
 def _quote_start(lines: list[str]) -> int | None:
     """Index of the first line of quoted history, or None."""
     n = len(lines)
-    for i, line in enumerate(lines):
-        text = line.strip()
+    stripped = [line.strip() for line in lines]
+    # quoted_to_end[i]: every non-blank line from i up to a signature line starts with ">"
+    quoted_to_end = [True] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        x = stripped[i]
+        quoted_to_end[i] = quoted_to_end[i + 1] if not x else bool(_SIG.match(x)) or (x.startswith(">") and quoted_to_end[i + 1])
+    for i, text in enumerate(stripped):
         if not text:
             continue
-        if _ORIGINAL.match(text) or _ATTRIBUTION.match(text):
+        # attribution lines are short; the patterns backtrack on long lines, so skip those
+        short = len(text) <= MAX_ATTRIBUTION
+        if short and (_ORIGINAL.match(text) or _ATTRIBUTION.match(text)):
             return i
-        if i + 1 < n and text.startswith("On ") and _ATTRIBUTION.match(text + " " + lines[i + 1].strip()):
+        if short and i + 1 < n and text.startswith("On ") and _ATTRIBUTION.match(text + " " + stripped[i + 1][:MAX_ATTRIBUTION]):
             return i
         if _OUTLOOK_FROM.match(text) and any(_OUTLOOK_SENT.match(x) for x in lines[i + 1 : i + 4]):
             return i
-        if text.startswith(">"):
-            rest = [x.strip() for x in lines[i:] if x.strip()]
-            cut = next((k for k, x in enumerate(rest) if _SIG.match(x)), len(rest))
-            if all(x.startswith(">") for x in rest[:cut]):
-                return i
+        if text.startswith(">") and quoted_to_end[i]:
+            return i
     return None
 
 
@@ -162,7 +168,31 @@ def _timestamp(value: Any) -> str | None:
         return str(value)
 
 
+#: longest header field (unfolded) and most double quotes in one that are parsed; the standard
+#: library's structured-header parser takes quadratic time on long fields full of quoted
+#: strings (a 20,000-character From took 20 s), so such a message is rejected instead
+MAX_HEADER_CHARS = 8192
+MAX_HEADER_QUOTES = 64
+_FIELD = re.compile(rb"^([^\s:]+)[ \t]*:((?:.*)(?:\r?\n[ \t].*)*)", re.MULTILINE)
+
+
+def _check_header_sizes(data: bytes) -> None:
+    """Raise ValueError for a header field too long (or too quote-laden) to parse in time."""
+    end = re.search(rb"\r?\n\r?\n", data)
+    block = data[: end.start()] if end else data
+    for m in _FIELD.finditer(block):
+        value = m.group(2)
+        quotes = value.count(b'"')
+        if len(value) > MAX_HEADER_CHARS or quotes > MAX_HEADER_QUOTES:
+            name = m.group(1).decode("ascii", "replace")
+            raise ValueError(
+                f"header {name!r} is {len(value):,} bytes with {quotes} double quotes "
+                f"(limits {MAX_HEADER_CHARS:,} and {MAX_HEADER_QUOTES}); not parsed"
+            )
+
+
 def _parse_message(data: bytes) -> dict[str, Any]:
+    _check_header_sizes(data)
     msg = email.message_from_bytes(data, policy=email.policy.default)
     if not msg.keys():
         raise ValueError("no email headers found: not an email message")
