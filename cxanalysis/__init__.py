@@ -16,11 +16,13 @@ Public API (DESIGN.md section 8) — implemented so far::
     cx.coaching_report(df, agent=None)      # one self-contained HTML page (team or agent)
     cx.write_reports(df, "reports")         # index.html, agents/<name>.html, scores.csv
     cx.redact(df)                            # PII -> typed placeholders ([EMAIL], [NAME], ...)
+    cx.insights.surge_summary(df, feats)     # notebooks' analyses: surge (CRI-05), contact reasons
+                                             # and FAQ candidates (TEC-08), TEC-02 split, plots
 """
 
 from __future__ import annotations
 
-from . import schema
+from . import insights, schema
 from .accessor import CxAccessor
 from .calibration import Agreement, agreement
 from .config import load_config
@@ -70,6 +72,7 @@ __all__ = [
     "load_lexicon",
     "load_playbook",
     "format_summary",
+    "insights",
     "load_config",
     "read_transcripts",
     "redact",

@@ -55,6 +55,13 @@ def short(label: object, width: int = 30) -> str:
     return text
 
 
+def _integer_axis(ax, axis: str = "y") -> None:
+    """Counts get whole-number ticks."""
+    from matplotlib.ticker import MaxNLocator
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
+
+
 def _ax(ax, figsize=(7, 4)):
     if ax is None:
         import matplotlib.pyplot as plt
@@ -71,6 +78,7 @@ def plot_volumes(table: pd.DataFrame, ax=None, title: str = "Conversations per c
     for col in data.columns:
         ax.bar(data.index.astype(str), data[col].to_numpy(), bottom=bottom, label=str(col))
         bottom += data[col].to_numpy()
+    _integer_axis(ax)
     ax.set_title(title)
     ax.set_xlabel(str(data.index.name or "group"))
     ax.set_ylabel("conversations")
@@ -105,7 +113,7 @@ def plot_latency_by_channel(conversations: pd.DataFrame, norms: pd.DataFrame | N
     ax.set_yticks(range(len(channels)), channels)
     ax.set_ylim(-0.6, len(channels) - 0.3)
     ax.set_title("First reply time per channel (black: median, dashed: norm)")
-    ax.set_xlabel("first reply (minutes, log scale)")
+    ax.set_xlabel("first reply (minutes, log scale; under 6 s shown at 0.1)")
     ax.set_ylabel("channel")
     return ax
 
@@ -114,7 +122,8 @@ def plot_heatmap(
     table: pd.DataFrame, ax=None, title: str = "", xlabel: str = "", ylabel: str = "", fmt: str = "{:.2f}", vmax=None
 ):
     """A labelled heatmap of a numeric table (values written in the cells)."""
-    ax = _ax(ax, figsize=(1.2 + 0.9 * table.shape[1], 0.8 + 0.38 * table.shape[0]))
+    label_width = max((len(short(i, 34)) for i in table.index), default=0)
+    ax = _ax(ax, figsize=(2.2 + 0.085 * label_width + 0.9 * table.shape[1], 1.0 + 0.38 * table.shape[0]))
     data = table.astype("float64").to_numpy()
     im = ax.imshow(data, aspect="auto", cmap="Blues", vmin=0, vmax=vmax if vmax is not None else np.nanmax(data) or 1)
     ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
@@ -171,6 +180,26 @@ def plot_score_bars(scores: pd.DataFrame, conversation_ids: Iterable[str], ax=No
     return ax
 
 
+def plot_gaps(gaps: pd.DataFrame, agent: str = "", top: int = 8, ax=None):
+    """Horizontal bars from :func:`~cxanalysis.insights.overview.agent_gaps`: how often each behaviour was missed.
+
+    The bar is the number of conversations where the behaviour was missed; the label says of
+    how many it was judged in.
+    """
+    g = gaps.head(top).iloc[::-1]
+    ax = _ax(ax, figsize=(10, 0.8 + 0.4 * max(1, len(g))))
+    labels = [f"{b} {short(s, 38)} ({e})" for b, s, e in zip(g["behaviour"], g["summary"], g["exemplar"])]
+    y = np.arange(len(g))
+    ax.barh(y, g["applicable"].to_numpy(), color="#dddddd", label="judged")
+    ax.barh(y, g["missed"].to_numpy(), color="crimson", label="missed")
+    ax.set_yticks(y, labels)
+    ax.set_title(f"Largest gaps{': ' + agent if agent else ''} (ordered by missed x weight)")
+    ax.set_xlabel("conversations")
+    ax.set_ylabel("behaviour (exemplar)")
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(1.0, 0.0))
+    return ax
+
+
 def plot_messages_per_hour(per_hour: pd.DataFrame, ax=None):
     """Stacked bars of customer and agent messages per hour (:func:`~cxanalysis.insights.surge.messages_per_hour`)."""
     ax = _ax(ax, figsize=(8, 3.5))
@@ -181,6 +210,7 @@ def plot_messages_per_hour(per_hour: pd.DataFrame, ax=None):
             ax.bar(labels, per_hour[col].to_numpy(), bottom=bottom, label=col)
             bottom += per_hour[col].to_numpy()
     tz = per_hour.index.tz if isinstance(per_hour.index, pd.DatetimeIndex) else None
+    _integer_axis(ax)
     ax.set_title("Messages per hour")
     ax.set_xlabel(f"hour of day ({tz})" if tz else "hour of day")
     ax.set_ylabel("messages per hour")
@@ -195,6 +225,7 @@ def plot_backlog(backlog: pd.Series, ax=None):
     ax.step(backlog.index, backlog.to_numpy(), where="post", color="darkorange")
     ax.fill_between(backlog.index, backlog.to_numpy(), step="post", alpha=0.25, color="darkorange")
     _time_axis(ax, backlog.index)
+    _integer_axis(ax)
     ax.set_title("Backlog: conversations waiting for an agent")
     ax.set_ylabel("conversations waiting")
     ax.set_ylim(bottom=0)
@@ -226,6 +257,7 @@ def plot_refunds(refunds: pd.DataFrame, ax=None):
     ax = _ax(ax, figsize=(8, 3.5))
     ax.step(refunds.index, refunds["cumulative"].to_numpy(), where="post", color="seagreen")
     _time_axis(ax, refunds.index)
+    _integer_axis(ax)
     ax.set_title("Refunds confirmed by agents (cumulative)")
     ax.set_ylabel("conversations with a refund")
     ax.set_ylim(bottom=0)
@@ -239,10 +271,12 @@ def plot_languages(langs: pd.DataFrame, ax=None):
     ax.bar(x - 0.2, langs["conversations"].to_numpy(), 0.4, label="conversations")
     ax.bar(x + 0.2, langs["agents"].to_numpy(), 0.4, label="agents who answered")
     ax.set_xticks(x, [str(i) for i in langs.index])
+    _integer_axis(ax)
+    ax.set_ylim(0, max(1, int(langs["conversations"].max())) * 1.35)
     ax.set_title("Languages served")
     ax.set_xlabel("language (ISO 639-1)")
     ax.set_ylabel("count")
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="upper right", ncols=2)
     return ax
 
 
@@ -256,6 +290,7 @@ def plot_contact_reasons(clusters: pd.DataFrame, min_faq: int = 10, top: int = 1
     ax.axvline(min_faq, color="crimson", ls="--", lw=1)
     ax.annotate(f"FAQ threshold ({min_faq})", (min_faq, len(c) - 0.5), color="crimson", fontsize=8, ha="right")
     ax.set_xlim(0, max(min_faq + 1, int(c["size"].max()) + 1) if len(c) else min_faq + 1)
+    _integer_axis(ax, "x")
     ax.set_title("Contact reasons: similar opening messages")
     ax.set_xlabel("conversations in the cluster")
     ax.set_ylabel("reason (most typical opening message)")
@@ -273,6 +308,7 @@ def plot_contact_types(types: pd.DataFrame, by: str = "lang", ax=None):
     for col in table.columns:
         ax.bar(table.index, table[col].to_numpy(), bottom=bottom, label=col, color=colors[col])
         bottom += table[col].to_numpy()
+    _integer_axis(ax)
     ax.set_title("Kinds of contact (TEC-02)")
     ax.set_xlabel("language (ISO 639-1)" if by == "lang" else by)
     ax.set_ylabel("conversations")
@@ -323,6 +359,7 @@ PLOTS = (
     "plot_contact_types",
     "plot_drivers",
     "plot_first_reply_under_load",
+    "plot_gaps",
     "plot_heatmap",
     "plot_languages",
     "plot_latency_by_channel",
