@@ -142,7 +142,8 @@ def read_jsonl(sources: list[Source], *, columns: Any = None, encoding: str | No
             records.append(obj)
             where.append(f"{src.name}:{i}")
             raws.append(line)
-        flat = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
+        # no records (an empty file, or every line rejected): an empty table, not a missing column
+        flat = pd.json_normalize(records, sep=".") if records else pd.DataFrame(columns=["conversation_id", "text"])
         header = [str(c) for c in flat.columns]
         mapping = map_columns(header, columns)
         for h in header:  # keys the source already namespaced stay as they are
