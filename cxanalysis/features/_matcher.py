@@ -15,7 +15,7 @@ RE2 cannot compile (lookarounds, backreferences) skip the prefilter and run on e
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -48,7 +48,10 @@ def phrase_regex(phrase: str) -> str:
 #: None = no simple stand-in. RE2's case-folded Unicode letter classes blow up its DFA (it falls back
 #: to a slow NFA), so ``\w`` becomes ``\S`` and ``\W`` everything but ASCII letters and
 #: digits: looser supersets that cost nothing and let only a few more rows through to Python.
+#: Python's ``\s`` (str.isspace) as RE2 class contents: RE2's ``\s`` is ASCII only
+_SPACE = "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 _WIDE = {
+    "s": ("[" + _SPACE + "]", _SPACE, "\\s"),
     "w": ("\\S", "\\S", "\\p{L}\\p{N}_"),
     "W": ("[^a-zA-Z0-9_]", None, None),
     "d": ("\\p{Nd}", "\\p{Nd}", "\\p{Nd}"),
@@ -190,10 +193,29 @@ class CompiledMarker:
     regex: re.Pattern
     exclude: re.Pattern | None
     prefilter: tuple[str, ...] | None  # RE2 patterns for pyarrow (a row passes if any hits), or None to scan every row in Python
+    #: the alternatives of ``regex`` (the phrases as one, then each pattern)
+    parts: tuple[str, ...] = ()
+    #: one RE2 superset per part, and the parts each ``prefilter`` pattern covers
+    part_prefilters: tuple[str, ...] = ()
+    groups: tuple[tuple[int, ...], ...] = ()
+    _narrowed: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Non-overlapping hit spans in ``text`` after near-miss exclusion."""
-        hits = [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
+    def narrowed(self, keep: tuple[int, ...]) -> re.Pattern:
+        """``regex`` with only the parts ``keep``: the same hits in a text where no other part can match.
+
+        At every position the alternation tries its parts in order; a part that matches
+        nowhere in the text fails everywhere, so leaving it out changes no hit.
+        """
+        if len(keep) == len(self.parts):
+            return self.regex
+        rx = self._narrowed.get(keep)
+        if rx is None:
+            rx = self._narrowed[keep] = re.compile(_alternation([self.parts[i] for i in keep]), _FLAGS)
+        return rx
+
+    def spans(self, text: str, regex: re.Pattern | None = None) -> list[tuple[int, int]]:
+        """Non-overlapping hit spans in ``text`` after near-miss exclusion (``regex``: a :meth:`narrowed` one)."""
+        hits = [m.span() for m in (regex or self.regex).finditer(text) if m.end() > m.start()]
         if hits and self.exclude is not None:
             bad = [m.span() for m in self.exclude.finditer(text)]
             if bad:
@@ -233,15 +255,18 @@ def compile_marker(lex: Lexicon, marker: Marker) -> CompiledMarker:
         exclude = re.compile(rf"(?<!\w)(?:{ex})(?!\w)" if lex.boundaries == "word" else ex, _FLAGS)
     # phrases in one RE2 pattern, the patterns in groups: one alternation of everything can
     # outgrow RE2's DFA memory and fall back to its slow NFA, several small scans stay fast
-    groups = [phrase_parts] if phrase_parts else []
-    groups += [list(marker.patterns[i : i + _GROUP]) for i in range(0, len(marker.patterns), _GROUP)]
-    pre: tuple[str, ...] | None = tuple("(?i)" + _re2_safe(_alternation(g)) for g in groups)
+    sources = ([_alternation(phrase_parts)] if phrase_parts else []) + list(marker.patterns)
+    first = 1 if phrase_parts else 0
+    groups = [(0,)] if phrase_parts else []
+    groups += [tuple(range(i, min(i + _GROUP, len(parts)))) for i in range(first, len(parts), _GROUP)]
+    part_pre = tuple("(?i)" + _re2_safe(src) for src in sources)
+    pre: tuple[str, ...] | None = tuple("(?i)" + _re2_safe(_alternation([sources[i] for i in g])) for g in groups)
     try:
-        for p in pre:
+        for p in (*pre, *part_pre):
             pc.match_substring_regex(pa.array(["x"]), p)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pre = None
-    return CompiledMarker(lex.column(marker.name), marker, regex, exclude, pre)
+    return CompiledMarker(lex.column(marker.name), marker, regex, exclude, pre, tuple(parts), part_pre, tuple(groups))
 
 
 def compile_lexicon(lex: Lexicon) -> list[CompiledMarker]:
@@ -259,17 +284,35 @@ def find_hits(texts: pa.Array, rows: np.ndarray, cm: CompiledMarker) -> tuple[np
     if not len(rows):
         return counts, hits
     subset = texts.take(pa.array(rows)) if len(rows) != len(texts) else texts
-    if cm.prefilter is not None:
-        candidates = np.flatnonzero(prefilter_mask(subset, cm.prefilter))
-    else:
+    if cm.prefilter is None:
         candidates = np.arange(len(rows))
+        regexes = [cm.regex] * len(rows)
+    else:
+        # which parts of the regex may match each row: one RE2 scan per group of parts, then
+        # per part on the rows its group let through
+        may = np.zeros((len(rows), len(cm.parts)), dtype=bool)
+        for group, pattern in zip(cm.groups, cm.prefilter):
+            hit = prefilter_mask(subset, (pattern,))
+            if len(group) == 1:
+                may[:, group[0]] = hit
+            elif hit.any():
+                idx = np.flatnonzero(hit)
+                part_rows = subset.take(pa.array(idx))
+                for i in group:
+                    may[idx, i] = prefilter_mask(part_rows, (cm.part_prefilters[i],))
+        candidates = np.flatnonzero(may.any(axis=1))
+        if not len(candidates):
+            return counts, hits
+        keys, inverse = np.unique(may[candidates], axis=0, return_inverse=True)
+        narrowed = [cm.narrowed(tuple(np.flatnonzero(k).tolist())) for k in keys]
+        regexes = [narrowed[k] for k in inverse.ravel().tolist()]
     if not len(candidates):
         return counts, hits
     values = subset.take(pa.array(candidates)).to_pylist()
-    for pos, text in zip(candidates.tolist(), values):
+    for pos, text, rx in zip(candidates.tolist(), values, regexes):
         if not text:
             continue
-        spans = cm.spans(text)
+        spans = cm.spans(text, rx)
         if spans:
             counts[pos] = len(spans)
             hits.extend((pos, s, e) for s, e in spans)
