@@ -116,6 +116,11 @@ class Template(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(self.columns, dtype=object)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_fit_signatures", None)  # a cache for the next transform, not fitted state
+        return state
+
     # -- helpers --------------------------------------------------------------------------
     def _signatures(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         hashes, owner, _ = shingle_hashes(texts, k=3, min_tokens=self.min_tokens)
@@ -130,6 +135,9 @@ class Template(TransformerMixin, BaseEstimator):
         agent = np.flatnonzero(role == "agent")
         texts = texts_all[agent].tolist()
         sig, has, keys = self._signatures(texts)
+        # kept until the next transform: featurize fits and transforms the same frame, whose
+        # agent messages then need no second shingling
+        self._fit_signatures = (texts, sig, has, keys)
         rows = np.flatnonzero(has)
         n = len(texts)
         src: list[np.ndarray] = []
@@ -195,9 +203,13 @@ class Template(TransformerMixin, BaseEstimator):
     def _match(self, texts: list[str]) -> np.ndarray:
         """Template id (or None) for each text."""
         out = np.full(len(texts), None, dtype=object)
+        cached = self.__dict__.pop("_fit_signatures", None)
         if not len(texts) or not len(self.member_template_):
             return out
-        sig, has, keys = self._signatures(texts)
+        if cached is not None and cached[0] == texts:
+            sig, has, keys = cached[1:]
+        else:
+            sig, has, keys = self._signatures(texts)
         for b, (index, first) in enumerate(self.band_index_):
             todo = np.flatnonzero(has & pd.isna(out))
             if not len(todo):
@@ -229,6 +241,8 @@ class Template(TransformerMixin, BaseEstimator):
             order = conversation_order(X)
             conv = X["conversation_id"].astype("string").to_numpy(dtype=object)
             want = set(matched.tolist())
+            # only conversations with a match need their customers' content words
+            order = order[pd.Series(conv[order]).isin(pd.unique(conv[matched])).to_numpy(dtype=bool)]
             seen: dict[str, set[str]] = {}
             for i in order.tolist():
                 c = conv[i]
