@@ -146,3 +146,18 @@ def test_long_tokens_do_not_backtrack() -> None:
     assert own.startswith("在") and quoted == ""
     speaker = pd.Series(["a@x" + "y" * 200_000])
     assert resolve_roles(None, speaker, {"agent_domains": ["shop.example"]}).tolist() == ["customer"]
+
+
+def test_colliding_column_names_stay_apart() -> None:
+    import json
+
+    lines = [
+        {"conversation_id": "1", "message_id": {"a": [None], "b": []}, "text": "x"},
+        {"conversation_id": "1", "message_id": "m2", "text": "y", "meta.message_id": 3, "message_id ": 4},
+    ]
+    df, rej = _read("".join(json.dumps(x) + "\n" for x in lines).encode(), "f.jsonl", "jsonl")
+    assert len(df) == 2 and len(rej) == 0
+    meta = [c for c in df.columns if c.startswith("meta.")]
+    assert len(meta) == len(set(meta)) == 4
+    df, _ = _read(b"conversation_id,text,a,a \n1,x,2,3\n", "f.csv", "csv")
+    assert df[["meta.a", "meta.a.1"]].iloc[0].tolist() == ["2", "3"]

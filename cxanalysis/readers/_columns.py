@@ -52,9 +52,16 @@ def map_columns(header: Iterable[str], columns: Mapping[str, str] | None = None)
                 out[match] = canon
                 taken.add(canon)
                 break
+    used = set(out.values())
     for i, h in enumerate(header):
         if h not in out:
-            out[h] = META_PREFIX + (h.strip() or f"unnamed_{i}")
+            name = META_PREFIX + (h.strip() or f"unnamed_{i}")
+            n = 0
+            while name in used:  # "a" and "a " (or a nested key flattened onto another) stay apart
+                n += 1
+                name = f"{META_PREFIX}{h.strip() or f'unnamed_{i}'}.{n}"
+            out[h] = name
+            used.add(name)
     return out
 
 

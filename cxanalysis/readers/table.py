@@ -146,9 +146,12 @@ def read_jsonl(sources: list[Source], *, columns: Any = None, encoding: str | No
         flat = pd.json_normalize(records, sep=".") if records else pd.DataFrame(columns=["conversation_id", "text"])
         header = [str(c) for c in flat.columns]
         mapping = map_columns(header, columns)
-        for h in header:  # keys the source already namespaced stay as they are
-            if h.startswith(META_PREFIX) and mapping[h] == META_PREFIX + h:
+        taken = set(mapping.values())
+        for h in header:  # keys the source already namespaced stay as they are (if still free)
+            if h.startswith(META_PREFIX) and mapping[h] == META_PREFIX + h and h not in taken:
+                taken.discard(mapping[h])
                 mapping[h] = h
+                taken.add(h)
         if records:
             _require(header, mapping, src.name)
         frame = flat.rename(columns=mapping)
