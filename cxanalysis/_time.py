@@ -74,7 +74,7 @@ def parse_timestamps(
     if epoch.any():
         num = text[epoch].astype(float)
         num = num.where(num < 1e12, num / 1000.0)
-        out[epoch] = pd.to_datetime(num, unit="s", utc=True)
+        out[epoch] = pd.to_datetime(num, unit="s", utc=True).astype(TIMESTAMP_DTYPE)  # ns -> us (sub-µs digits)
         todo &= ~epoch
     if not todo.any():
         return out, pd.Series(False, index=index)

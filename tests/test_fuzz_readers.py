@@ -161,3 +161,14 @@ def test_colliding_column_names_stay_apart() -> None:
     assert len(meta) == len(set(meta)) == 4
     df, _ = _read(b"conversation_id,text,a,a \n1,x,2,3\n", "f.csv", "csv")
     assert df[["meta.a", "meta.a.1"]].iloc[0].tolist() == ["2", "3"]
+
+
+def test_epoch_text_with_sub_microsecond_digits() -> None:
+    line = b'{"id": "1", "conversation_id": "c", "speaker": "a", "text": "hi", "reply_to": null, "timestamp": "1099511627.775000095"}\n'
+    line += b'{"id": "2", "conversation_id": "c", "speaker": "a", "text": "ok", "reply_to": null, "timestamp": "2026-11-22T10:00:00Z"}\n'
+    df, rej = _read(line, "utterances.jsonl", "convokit")
+    assert len(rej) == 0
+    assert df["timestamp"].tolist() == [
+        pd.Timestamp("2004-11-03 19:53:47.775", tz="UTC"),
+        pd.Timestamp("2026-11-22 10:00", tz="UTC"),
+    ]
