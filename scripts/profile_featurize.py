@@ -9,8 +9,9 @@ Usage::
 The frame has no ``lang`` column values, so language detection is part of the work, as in
 ``cx bench``. Figures: seconds for the whole ``featurize`` call (median of ``--repeat`` runs)
 and messages/s, wall-clock and CPU time (the process' CPU seconds, less disturbed by other
-work on a shared machine); then, in a separate pass over the same frame, seconds for language detection,
-each family's fit + transform and the conversation aggregation; and the peak RSS.
+work on a shared machine); then, in a separate pass over the same frame, wall and CPU seconds
+for language detection, each family's fit + transform and the conversation aggregation; and
+the peak RSS.
 """
 
 from __future__ import annotations
@@ -45,26 +46,34 @@ def _frame(messages: int, real: str | None, seed: int) -> pd.DataFrame:
     return df
 
 
-def _steps(df: pd.DataFrame) -> dict[str, float]:
-    """Seconds per step of featurize, run step by step as featurize does."""
+def _steps(df: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds per step of featurize, run step by step as featurize does."""
     from cxanalysis.features import FAMILIES, _with_languages, aggregate_conversations
 
-    out: dict[str, float] = {}
-    t = time.perf_counter()
+    out: dict[str, tuple[float, float]] = {}
+
+    def clock() -> tuple[float, float]:
+        return time.perf_counter(), time.process_time()
+
+    def since(start: tuple[float, float]) -> tuple[float, float]:
+        now = clock()
+        return now[0] - start[0], now[1] - start[1]
+
+    t = clock()
     df = _with_languages(df)
-    out["detect_languages"] = time.perf_counter() - t
+    out["detect_languages"] = since(t)
     columns, customer = [], []
     for name, cls in FAMILIES.items():
-        t = time.perf_counter()
+        t = clock()
         fam = cls().fit(df)
         counts, _ = fam.transform_with_evidence(df)
-        out[name] = time.perf_counter() - t
+        out[name] = since(t)
         columns.append(counts)
         customer.extend(getattr(fam, "customer_columns_", []))
     messages = pd.concat([df, *columns], axis=1)
-    t = time.perf_counter()
+    t = clock()
     aggregate_conversations(messages, customer)
-    out["aggregate"] = time.perf_counter() - t
+    out["aggregate"] = since(t)
     return out
 
 
@@ -97,10 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"featurize CPU time: {med_cpu:.2f} s -> {n / med_cpu:,.0f} msg/s per CPU second (robust to a busy machine)")
     if not args.no_steps:
         steps = _steps(df)
-        total = sum(steps.values())
-        print(f"steps (one pass, {total:.2f} s in all):")
-        for name, s in sorted(steps.items(), key=lambda kv: -kv[1]):
-            print(f"  {name:18s} {s:7.2f} s  {100 * s / total:5.1f} %")
+        wall = sum(w for w, _ in steps.values())
+        cpu = sum(c for _, c in steps.values())
+        print(f"steps (one pass, {wall:.2f} s wall, {cpu:.2f} s CPU in all):")
+        print(f"  {'step':18s} {'wall s':>8s} {'CPU s':>8s} {'CPU %':>6s}")
+        for name, (w, c) in sorted(steps.items(), key=lambda kv: -kv[1][1]):
+            print(f"  {name:18s} {w:8.2f} {c:8.2f} {100 * c / cpu:6.1f}")
     if args.profile:
         from pyinstrument import Profiler
 
