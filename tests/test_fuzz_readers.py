@@ -95,6 +95,9 @@ def test_helpdesk_wrong_types_are_rejected_per_record() -> None:
         "comment body (plain_body/body/html_body) is not text",
         "comment is not an object with an 'id' (a number or text)",
     ]
+    doc = b'{"ticket": {"id": 1}, "comments": [{"id": 5, "body": "x", "attachments": 2.5}]}'
+    df, rej = _read(doc, "z.json", "zendesk")
+    assert df["meta.attachments"].tolist() == [""] and len(rej) == 0
     df, rej = _read(b'{"id": "9", "conversation_parts": {"conversation_parts": {"id": "p"}}}', "i.json", "intercom")
     assert len(df) + len(rej) == 1
 

@@ -97,7 +97,7 @@ def read_zendesk(sources: list[Source], *, encoding: str | None = None, **_: Any
                         "meta.subject": ticket.get("subject"),
                         "meta.via": _via(comment),
                         "meta.html": comment.get("html_body"),
-                        "meta.attachments": ", ".join(str(a.get("file_name", "")) for a in comment.get("attachments") or [] if isinstance(a, dict)),
+                        "meta.attachments": ", ".join(str(a.get("file_name", "")) for a in as_list(comment.get("attachments")) if isinstance(a, dict)),
                         "source": where,
                         "_rawref": len(raws),
                     }
