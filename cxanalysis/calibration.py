@@ -68,6 +68,12 @@ def _kappa(a: np.ndarray, b: np.ndarray) -> float:
     return float(cohen_kappa_score(a.astype(str), b.astype(str)))
 
 
+def _column_of(auto_scores: pd.DataFrame, exemplar: str, column: str) -> pd.Series:
+    """One exemplar's ``column`` of the scores, indexed by conversation id."""
+    rows = auto_scores[auto_scores["exemplar"] == exemplar]
+    return pd.Series(rows[column].to_numpy(), index=rows["conversation_id"].astype("string").to_numpy(), name=column)
+
+
 def agreement(auto_scores: pd.DataFrame, human_scores: pd.DataFrame) -> Agreement:
     """Agreement between :func:`cxanalysis.score` output and human grades (schema above)."""
     need = {"conversation_id", "grade"}
@@ -89,9 +95,7 @@ def agreement(auto_scores: pd.DataFrame, human_scores: pd.DataFrame) -> Agreemen
             owners = [name for name, pb in playbooks.items() if any(b.id == bid for b in pb.scored)] or list(
                 auto_scores["exemplar"].unique()
             )
-            auto = auto_scores[auto_scores["exemplar"] == owners[0]].set_index(auto_scores["conversation_id"].astype("string"))[
-                bid
-            ]
+            auto = _column_of(auto_scores, owners[0], bid)
             h = np.array([_grade(v, bid) for v in g["grade"]], dtype=object)
             a = auto.reindex(g["conversation_id"].to_numpy()).to_numpy(dtype=object)
             both = (h != "n/a") & (a != "n/a")
@@ -113,9 +117,7 @@ def agreement(auto_scores: pd.DataFrame, human_scores: pd.DataFrame) -> Agreemen
         if "behaviour" in he.columns:
             he = he[he["behaviour"].isna() | (he["behaviour"].astype("string") == "")]
         for name, g in he.groupby("exemplar", sort=True):
-            auto = auto_scores[auto_scores["exemplar"] == name].set_index(auto_scores["conversation_id"].astype("string"))[
-                "score"
-            ]
+            auto = _column_of(auto_scores, name, "score")
             if not len(auto):
                 raise SchemaError(f"agreement(): exemplar {name!r} is not in the scores")
             h = pd.to_numeric(g["grade"], errors="coerce").to_numpy(dtype=float)

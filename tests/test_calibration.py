@@ -71,3 +71,27 @@ def test_bad_grades_are_named():
         cx.agreement(s, pd.DataFrame({"conversation_id": ["zz"], "behaviour": ["XX-01"], "grade": ["met"]}))
     with pytest.raises(SchemaError, match="need columns"):
         cx.agreement(s, pd.DataFrame({"conversation_id": ["c0"], "grade": ["met"]}))
+
+
+def test_agreement_reads_each_exemplar_from_a_table_with_several():
+    # scores of two exemplars in one table: each graded exemplar is compared with its own rows
+    pb2 = parse_playbook(
+        "exemplar: q\nversion: 1\nbehaviours:\n  YY-01: {met: b > 0}\n  YY-02: {met: a > 0}\n  YY-03: {met: bad > 0}\n"
+    )
+    n = 10
+    c = pd.DataFrame({"conversation_id": [f"c{i}" for i in range(n)], "n_agent": 1})
+    c["a"] = pd.array([1] * 5 + [0] * 5, dtype="Float64")
+    c["b"] = pd.array(np.arange(n) % 2, dtype="Float64")
+    c["bad"] = pd.array([0] * 8 + [1] * 2, dtype="Float64")
+    s = cx.score(c, exemplars=[PB, pb2])
+    q = s[s["exemplar"] == "q"]
+    human = pd.concat(
+        [
+            pd.DataFrame({"conversation_id": q["conversation_id"], "exemplar": "q", "grade": q["score"]}),
+            pd.DataFrame({"conversation_id": q["conversation_id"], "behaviour": "YY-01", "grade": q["YY-01"]}),
+        ]
+    )
+    a = cx.agreement(s, human)
+    ex = a.exemplars.set_index("exemplar").loc["q"]
+    assert ex["n"] == n and ex["mean_abs_diff"] == pytest.approx(0.0) and ex["pearson"] == pytest.approx(1.0)
+    assert a.behaviours.set_index("behaviour").loc["YY-01", "kappa"] == pytest.approx(1.0)
