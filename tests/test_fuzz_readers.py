@@ -175,3 +175,10 @@ def test_epoch_text_with_sub_microsecond_digits() -> None:
         pd.Timestamp("2004-11-03 19:53:47.775", tz="UTC"),
         pd.Timestamp("2026-11-22 10:00", tz="UTC"),
     ]
+
+
+def test_email_header_bytes_that_are_not_utf8_become_replacement_characters() -> None:
+    mbox = b"From sender@example Mon Nov 23 10:00:00 2026\nFrom: =?utf-8?b?5byg?=\xf9 <z@x>\nMessage-ID: <m@x>\nSubject: order\xfe\n\nHi!\n"
+    df, rej = _read(mbox, "m.mbox", "email")
+    assert len(rej) == 0
+    assert df[["speaker", "meta.subject"]].iloc[0].tolist() == ["张\ufffd <z@x>", "order\ufffd"]

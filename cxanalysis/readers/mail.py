@@ -191,7 +191,25 @@ def _check_header_sizes(data: bytes) -> None:
             )
 
 
+def _no_surrogates(value: Any) -> Any:
+    """Text without lone surrogates (the email package keeps undecodable header bytes as
+    U+DC80..U+DCFF, which nothing downstream can encode): each becomes U+FFFD."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+        return value
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
+
+
 def _parse_message(data: bytes) -> dict[str, Any]:
+    return {key: _no_surrogates(value) for key, value in _parse_message_raw(data).items()}
+
+
+def _parse_message_raw(data: bytes) -> dict[str, Any]:
     _check_header_sizes(data)
     msg = email.message_from_bytes(data, policy=email.policy.default)
     if not msg.keys():
