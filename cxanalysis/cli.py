@@ -277,7 +277,7 @@ def _read(args: argparse.Namespace):
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     if args.rejects:
         args.rejects.parent.mkdir(parents=True, exist_ok=True)
-        rejects.to_csv(args.rejects, index=False)
+        _write_frame(rejects, args.rejects)
     return df, rejects
 
 
