@@ -198,6 +198,8 @@ class CompiledMarker:
     #: one RE2 superset per part, and the parts each ``prefilter`` pattern covers
     part_prefilters: tuple[str, ...] = ()
     groups: tuple[tuple[int, ...], ...] = ()
+    #: an RE2 superset of ``exclude`` (None: run the exclusion on every row with hits)
+    exclude_prefilter: str | None = None
     _narrowed: dict = field(default_factory=dict, repr=False, compare=False)
 
     def narrowed(self, keep: tuple[int, ...]) -> re.Pattern:
@@ -213,10 +215,11 @@ class CompiledMarker:
             rx = self._narrowed[keep] = re.compile(_alternation([self.parts[i] for i in keep]), _FLAGS)
         return rx
 
-    def spans(self, text: str, regex: re.Pattern | None = None) -> list[tuple[int, int]]:
-        """Non-overlapping hit spans in ``text`` after near-miss exclusion (``regex``: a :meth:`narrowed` one)."""
+    def spans(self, text: str, regex: re.Pattern | None = None, exclude: bool = True) -> list[tuple[int, int]]:
+        """Non-overlapping hit spans in ``text`` after near-miss exclusion (``regex``: a :meth:`narrowed`
+        one; ``exclude=False`` when the exclusion's prefilter says it cannot match ``text``)."""
         hits = [m.span() for m in (regex or self.regex).finditer(text) if m.end() > m.start()]
-        if hits and self.exclude is not None:
+        if hits and exclude and self.exclude is not None:
             bad = [m.span() for m in self.exclude.finditer(text)]
             if bad:
                 hits = [h for h in hits if not any(b0 < h[1] and h[0] < b1 for b0, b1 in bad)]
@@ -250,9 +253,15 @@ def compile_marker(lex: Lexicon, marker: Marker) -> CompiledMarker:
     py = _alternation(parts)
     regex = re.compile(py, _FLAGS)
     exclude = None
+    exclude_pre = None
     if marker.exclude:
         ex = _alternation([phrase_regex(p) for p in marker.exclude])
         exclude = re.compile(rf"(?<!\w)(?:{ex})(?!\w)" if lex.boundaries == "word" else ex, _FLAGS)
+        exclude_pre = "(?i)" + _re2_safe(ex)
+        try:
+            pc.match_substring_regex(pa.array(["x"]), exclude_pre)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            exclude_pre = None
     # phrases in one RE2 pattern, the patterns in groups: one alternation of everything can
     # outgrow RE2's DFA memory and fall back to its slow NFA, several small scans stay fast
     sources = ([_alternation(phrase_parts)] if phrase_parts else []) + list(marker.patterns)
@@ -266,7 +275,9 @@ def compile_marker(lex: Lexicon, marker: Marker) -> CompiledMarker:
             pc.match_substring_regex(pa.array(["x"]), p)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pre = None
-    return CompiledMarker(lex.column(marker.name), marker, regex, exclude, pre, tuple(parts), part_pre, tuple(groups))
+    return CompiledMarker(
+        lex.column(marker.name), marker, regex, exclude, pre, tuple(parts), part_pre, tuple(groups), exclude_pre
+    )
 
 
 def compile_lexicon(lex: Lexicon) -> list[CompiledMarker]:
@@ -308,11 +319,16 @@ def find_hits(texts: pa.Array, rows: np.ndarray, cm: CompiledMarker) -> tuple[np
         regexes = [narrowed[k] for k in inverse.ravel().tolist()]
     if not len(candidates):
         return counts, hits
-    values = subset.take(pa.array(candidates)).to_pylist()
-    for pos, text, rx in zip(candidates.tolist(), values, regexes):
+    chosen = subset.take(pa.array(candidates))
+    values = chosen.to_pylist()
+    if cm.exclude is not None and cm.exclude_prefilter is not None:
+        excludable = prefilter_mask(chosen, (cm.exclude_prefilter,)).tolist()
+    else:
+        excludable = [True] * len(values)
+    for pos, text, rx, ex in zip(candidates.tolist(), values, regexes, excludable):
         if not text:
             continue
-        spans = cm.spans(text, rx)
+        spans = cm.spans(text, rx, ex)
         if spans:
             counts[pos] = len(spans)
             hits.extend((pos, s, e) for s, e in spans)
