@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SchemaError
-from ..scale import dask_featurize, is_dask
 from ..lexicons import LANGUAGES, Lexicon
+from ..scale import dask_featurize, is_dask
 from ..text import detect_languages
 from ._lexical import EVIDENCE_COLUMNS, LexiconFamily, empty_evidence
 from .channel import Channel
