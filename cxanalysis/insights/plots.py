@@ -12,14 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-_CJK_CANDIDATES = (
-    "Noto Sans CJK JP",
-    "Noto Sans CJK SC",
-    "Noto Sans CJK TC",
-    "Noto Serif CJK JP",
-    "WenQuanYi Zen Hei",
-    "Droid Sans Fallback",
-)
+from .._fonts import cjk_font
 
 
 def use_cjk_font() -> str | None:
@@ -30,14 +23,11 @@ def use_cjk_font() -> str | None:
     font. Without one installed nothing changes.
     """
     import matplotlib as mpl
-    from matplotlib import font_manager
 
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    for name in _CJK_CANDIDATES:
-        if name in available:
-            mpl.rcParams["font.family"] = ["DejaVu Sans", name]
-            return name
-    return None
+    name = cjk_font()
+    if name is not None:
+        mpl.rcParams["font.family"] = ["DejaVu Sans", name]
+    return name
 
 
 def short(label: object, width: int = 30) -> str:

@@ -15,7 +15,6 @@ import io
 import logging
 import warnings
 from collections.abc import Iterator
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -23,28 +22,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from .._fonts import cjk_font
+
 EXEMPLAR_COLOURS = {"apple": "#4c72b0", "spotify": "#2ca02c", "amazon": "#dd8452", "crisis": "#c44e52", "techsupport": "#8172b2"}
-_CJK_PREFERENCE = (
-    "Noto Sans CJK JP",
-    "Noto Sans CJK SC",
-    "Noto Sans CJK TC",
-    "Noto Sans CJK KR",
-    "Source Han Sans",
-    "WenQuanYi Zen Hei",
-)
-
-
-@cache
-def cjk_font() -> str | None:
-    """Name of an installed CJK-capable font (Noto Sans CJK preferred), or None."""
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for n in _CJK_PREFERENCE:
-        if n in names:
-            return n
-    others = sorted(n for n in names if "CJK" in n and "Mono" not in n)
-    return others[0] if others else None
 
 
 @contextlib.contextmanager
