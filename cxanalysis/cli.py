@@ -257,7 +257,8 @@ def _write_frame(df, path: Path) -> None:
     write_frame(df, path)  # atomic; CSV cells that would start a spreadsheet formula get a '
 
 
-def _read(args: argparse.Namespace):
+def _read_request(args: argparse.Namespace) -> tuple[object, str | None, dict]:
+    """Source, format and read options from the config file and the command's flags (flags win)."""
     options = read_options(load_config(args.config)) if args.config else {}
     fmt = args.format or options.pop("format", None)
     options.pop("format", None)
@@ -267,6 +268,11 @@ def _read(args: argparse.Namespace):
     if args.exclude:
         options["exclude"] = list(options.get("exclude") or []) + args.exclude
     source = args.source if len(args.source) > 1 else args.source[0]
+    return source, fmt, options
+
+
+def _read(args: argparse.Namespace):
+    source, fmt, options = _read_request(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         df, rejects = read_transcripts(source, fmt, return_rejects=True, **options)
@@ -376,15 +382,7 @@ class _ChunkWriter:
 
 def _stream_read(args: argparse.Namespace, chunksize: int):
     """``read_transcripts(..., chunksize=)`` with the command's read options; warnings to stderr."""
-    options = read_options(load_config(args.config)) if args.config else {}
-    fmt = args.format or options.pop("format", None)
-    options.pop("format", None)
-    for key in ("tz", "channel", "lang", "encoding"):
-        if getattr(args, key):
-            options[key] = getattr(args, key)
-    if args.exclude:
-        options["exclude"] = list(options.get("exclude") or []) + args.exclude
-    source = args.source if len(args.source) > 1 else args.source[0]
+    source, fmt, options = _read_request(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

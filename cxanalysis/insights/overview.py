@@ -182,23 +182,6 @@ def lowest(scores: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     return c.sort_values(["score", "conversation_id"], kind="stable").head(n).reset_index(drop=True)
 
 
-__all__ = [
-    "agent_gaps",
-    "agent_profiles",
-    "features",
-    "read",
-    "load",
-    "channel_norms",
-    "closest_exemplar",
-    "evidence_table",
-    "highlight",
-    "latency_vs_norms",
-    "lowest",
-    "marker_rates",
-    "volumes",
-]
-
-
 def read(source, config=None):
     """Read transcripts with the ``read`` options of a ``cx.yml`` config, as the CLI does: ``(df, rejects)``."""
     from ..config import load_config, read_options
