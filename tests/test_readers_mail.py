@@ -46,7 +46,15 @@ def _eml(
 def _thread_files(tmp_path: Path) -> Path:
     folder = tmp_path / "thread"
     folder.mkdir()
-    (folder / "a.eml").write_bytes(_eml("Ann Lee <ann@mail.example>", "Broken lamp", "My lamp arrived broken.\n\nAnn", "<m1@mail.example>", "Mon, 02 Nov 2026 08:00:00 +0000"))
+    (folder / "a.eml").write_bytes(
+        _eml(
+            "Ann Lee <ann@mail.example>",
+            "Broken lamp",
+            "My lamp arrived broken.\n\nAnn",
+            "<m1@mail.example>",
+            "Mon, 02 Nov 2026 08:00:00 +0000",
+        )
+    )
     (folder / "b.eml").write_bytes(
         _eml(
             "Bo at Help <bo@help.example>",
@@ -80,6 +88,8 @@ def test_eml_thread(tmp_path: Path) -> None:
     assert df["reply_to"].tolist()[1:] == ["m1@mail.example", "r1@help.example"]
     assert df["role"].tolist() == ["customer", "agent", "customer"]
     assert df["speaker"].iloc[0] == "Ann Lee <ann@mail.example>"
+    # the agent is named by the From header's display name; customers carry no agent
+    assert df["agent"].tolist() == ["", "Bo at Help", ""]
     assert df["channel"].unique().tolist() == ["email"]
     assert df["text"].iloc[1] == "Sorry about the lamp, a new one ships today."
     assert df["meta.signature"].iloc[1] == "Bo\nHelp team"
@@ -106,7 +116,9 @@ def test_html_only_body_becomes_text(tmp_path: Path) -> None:
 
 def test_subject_threading_without_link_headers(tmp_path: Path) -> None:
     a = _eml("c@mail.example", "Invoice question", "Where is my invoice?", "<s1@mail.example>", "Mon, 02 Nov 2026 08:00:00 +0000")
-    b = _eml("d@help.example", "回复: Invoice question", "It is attached.", "<s2@help.example>", "Mon, 02 Nov 2026 09:00:00 +0000")
+    b = _eml(
+        "d@help.example", "回复: Invoice question", "It is attached.", "<s2@help.example>", "Mon, 02 Nov 2026 09:00:00 +0000"
+    )
     c = _eml("e@mail.example", "Another topic", "Hello", "<s3@mail.example>", "Mon, 02 Nov 2026 10:00:00 +0000")
     mbox = b"".join(b"From x@y Mon Nov  2 08:00:00 2026\n" + m + b"\n" for m in (a, b, c))
     path = tmp_path / "box.mbox"
@@ -118,7 +130,15 @@ def test_subject_threading_without_link_headers(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("subject", "expected"),
-    [("Re: Re: Hello", "hello"), ("RE: Fwd: Hello", "hello"), ("回复：你好", "你好"), ("答复: 你好", "你好"), ("Ответ: Привет", "привет"), ("Re[2]: Hi", "hi"), ("転送: こんにちは", "こんにちは")],
+    [
+        ("Re: Re: Hello", "hello"),
+        ("RE: Fwd: Hello", "hello"),
+        ("回复：你好", "你好"),
+        ("答复: 你好", "你好"),
+        ("Ответ: Привет", "привет"),
+        ("Re[2]: Hi", "hi"),
+        ("転送: こんにちは", "こんにちは"),
+    ],
 )
 def test_normalize_subject(subject: str, expected: str) -> None:
     assert normalize_subject(subject) == expected
@@ -129,7 +149,11 @@ def test_normalize_subject(subject: str, expected: str) -> None:
     [
         ("Спасибо!\n\n23.11.2026, 14:31, Ольга <o@help.example> пишет:\n> Здравствуйте\n", "Спасибо!", "23.11.2026"),
         ("谢谢！\n\n在 2026年11月2日 09:00，客服 <k@help.example> 写道：\n> 您好\n", "谢谢！", "在 2026"),
-        ("ありがとうございます。\n\n2026年11月2日(月) 9:00 山田 <y@help.example>のメッセージ:\n> こんにちは\n", "ありがとうございます。", "2026年"),
+        (
+            "ありがとうございます。\n\n2026年11月2日(月) 9:00 山田 <y@help.example>のメッセージ:\n> こんにちは\n",
+            "ありがとうございます。",
+            "2026年",
+        ),
         ("Fine.\n\n-----Original Message-----\nFrom: a@b.example\nSent: Monday\n\nold text\n", "Fine.", "-----Original"),
         ("Fine.\n\nFrom: a@b.example\nSent: Monday, 2 November 2026 09:00\nTo: c@d.example\n\nold text\n", "Fine.", "From: a@b"),
         ("Ok\n> old line\n> older line\n", "Ok", "> old line"),
@@ -182,3 +206,11 @@ def test_samples_threads_match_manifest() -> None:
     expected = set(manifest.loc[manifest["file"].str.startswith("email/"), "conversation_id"])
     assert set(df["conversation_id"]) == expected
     assert set(df["role"]) == {"agent", "customer"}
+
+
+def test_agent_without_display_name_is_named_by_address(tmp_path: Path) -> None:
+    (tmp_path / "a.eml").write_bytes(
+        _eml("bo@help.example", "Lamp", "A new one ships today.", "<r9@help.example>", "Mon, 02 Nov 2026 09:00:00 +0000")
+    )
+    df = cx.read_transcripts(tmp_path / "a.eml", roles=ROLES)
+    assert df["role"].tolist() == ["agent"] and df["agent"].tolist() == ["bo@help.example"]

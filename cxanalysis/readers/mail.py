@@ -147,6 +147,12 @@ def _address(header: Any) -> str:
     return f"{a.display_name} <{a.addr_spec}>" if a.display_name else a.addr_spec
 
 
+def _display_name(header: Any) -> str:
+    """The sender's name without the address ("" when the header gives none): the agent's name."""
+    addrs = getattr(header, "addresses", None) if header is not None else None
+    return str(addrs[0].display_name or "").strip() if addrs else ""
+
+
 def _ids(value: Any) -> list[str]:
     return _MSGID.findall(str(value)) if value else []
 
@@ -233,6 +239,7 @@ def _parse_message_raw(data: bytes) -> dict[str, Any]:
         "message_id": ids[0] if ids else None,
         "timestamp": _timestamp(msg.get("Date")),
         "speaker": _address(msg.get("From")),
+        "agent": _display_name(msg.get("From")),
         "text": text,
         "reply_to": parent[0] if parent else None,
         "meta.subject": subject,
@@ -276,8 +283,8 @@ def read_mail(sources: list[Source], **_: Any) -> RawResult:
         for key in ("_links", "_subject", "_is_reply"):
             row.pop(key)
     frame = pd.DataFrame(rows, columns=[
-        "conversation_id", "message_id", "timestamp", "speaker", "text", "reply_to", "meta.subject", "meta.to",
-        "meta.cc", "meta.references", "meta.quoted", "meta.signature", "meta.html", "source", "_rawref",
+        "conversation_id", "message_id", "timestamp", "speaker", "agent", "text", "reply_to", "meta.subject",
+        "meta.to", "meta.cc", "meta.references", "meta.quoted", "meta.signature", "meta.html", "source", "_rawref",
     ])
     return RawResult(frame, raws.__getitem__, rejects)
 
