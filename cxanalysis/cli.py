@@ -477,9 +477,31 @@ def _featurize_chunks(args: argparse.Namespace, requested: list, params: dict, w
     return (n_msg, n_conv, n_ev, n_rej, n_chunks), empty
 
 
-def cmd_score(args: argparse.Namespace) -> int:
+def _read_and_score(args: argparse.Namespace, bar, exemplars: list, norms: dict | None, what: str, need_messages: bool = False):
+    """Read, featurize (with the config's feature params) and score, one progress step each."""
     from .features import featurize
-    from .scoring import explain, score
+    from .scoring import score
+
+    bar.set_postfix_str("reading")
+    df, rejects = _read(args)
+    if need_messages and not len(df):
+        raise CxError(f"no messages were read from {' '.join(args.source)}; check the path, or --format / --exclude")
+    bar.update()
+    bar.set_postfix_str("featurizing")
+    params = feature_params(load_config(args.config)) if args.config else {}
+    try:
+        feats = featurize(df, params=params)
+        bar.update()
+        bar.set_postfix_str("scoring")
+        scores = score(feats, exemplars=exemplars, norms=norms)
+    except (ValueError, TypeError) as exc:
+        raise CxError(f"{what}: {exc}") from exc
+    bar.update()
+    return df, rejects, feats, scores
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .scoring import explain
 
     norms = {}
     for item in args.norm:
@@ -489,19 +511,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         except ValueError:
             raise CxError(f"--norm {item!r}: expected NAME=SECONDS, e.g. first_reply_s=120") from None
     with _progress(3, "cx score") as bar:
-        bar.set_postfix_str("reading")
-        df, rejects = _read(args)
-        bar.update()
-        bar.set_postfix_str("featurizing")
-        params = feature_params(load_config(args.config)) if args.config else {}
-        try:
-            feats = featurize(df, params=params)
-            bar.update()
-            bar.set_postfix_str("scoring")
-            scores = score(feats, exemplars=[e.strip() for e in args.exemplars.split(",") if e.strip()], norms=norms or None)
-        except (ValueError, TypeError) as exc:
-            raise CxError(f"score: {exc}") from exc
-        bar.update()
+        df, rejects, feats, scores = _read_and_score(
+            args, bar, [e.strip() for e in args.exemplars.split(",") if e.strip()], norms or None, "score"
+        )
     _write_frame(scores, args.output)
     best = scores[scores["closest"]]["exemplar"].value_counts()
     print(
@@ -527,29 +539,13 @@ def _progress(total: int, desc: str):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .features import featurize
     from .report import write_reports
-    from .scoring import score
 
     exemplars = [e.strip() for e in args.exemplars.split(",") if e.strip()]
     if not exemplars:
         raise CxError("--exemplars is empty; name at least one, e.g. --exemplars apple,spotify,amazon")
     with _progress(4, "cx report") as bar:
-        bar.set_postfix_str("reading")
-        df, rejects = _read(args)
-        if not len(df):
-            raise CxError(f"no messages were read from {' '.join(args.source)}; check the path, or --format / --exclude")
-        bar.update()
-        bar.set_postfix_str("featurizing")
-        params = feature_params(load_config(args.config)) if args.config else {}
-        try:
-            feats = featurize(df, params=params)
-            bar.update()
-            bar.set_postfix_str("scoring")
-            scores = score(feats, exemplars=exemplars)
-        except (ValueError, TypeError) as exc:
-            raise CxError(f"report: {exc}") from exc
-        bar.update()
+        df, rejects, feats, scores = _read_and_score(args, bar, exemplars, None, "report", need_messages=True)
         bar.set_postfix_str("writing pages")
         written = write_reports(
             df, args.output, redact=args.redact, playbooks=exemplars, feats=feats, scores=scores, agents=args.agent
