@@ -21,6 +21,7 @@ _HAS_OFFSET = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _DAYFIRST = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?$")
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+_MAX_EPOCH_S = 9.2e9  # seconds after 1970 that datetime64[ns] still holds
 
 
 def check_tz(tz: str | None) -> str:
@@ -74,6 +75,11 @@ def parse_timestamps(
     if epoch.any():
         num = text[epoch].astype(float)
         num = num.where(num < 1e12, num / 1000.0)
+        # pandas converts epoch seconds through nanoseconds, which end in 2262: later values are
+        # not taken as epoch (they then fail every parser and are flagged bad, not a crash)
+        beyond = num.index[num.abs() > _MAX_EPOCH_S]
+        epoch[beyond] = False
+        num = num.drop(beyond)
         out[epoch] = pd.to_datetime(num, unit="s", utc=True).astype(TIMESTAMP_DTYPE)  # ns -> us (sub-µs digits)
         todo &= ~epoch
     if not todo.any():

@@ -27,3 +27,11 @@ def test_time_bad_values_are_flagged_not_guessed():
 def test_time_unknown_zone_is_a_config_error():
     with pytest.raises(ConfigError, match="Mars/Olympus"):
         parse_timestamps(pd.Series(["2026-11-03 10:00"]), tz="Mars/Olympus")
+
+
+def test_time_epoch_text_past_2262_is_bad_not_a_crash():
+    # found by the long fuzz run (convokit): 13 digits with decimals, read as milliseconds, lie past
+    # what pandas can convert; they were a bare OutOfBoundsDatetime
+    ts, bad = parse_timestamps(pd.Series(["9999999999999.999", "1762160045", "1762160045000"]))
+    assert bad.tolist() == [True, False, False]
+    assert ts.isna().tolist() == [True, False, False] and ts.iloc[1] == ts.iloc[2]
