@@ -17,7 +17,8 @@ from dateutil import parser as dateutil_parser
 from .errors import ConfigError
 from .schema import TIMESTAMP_DTYPE
 
-_HAS_OFFSET = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+#: a zone at the end: Z/UTC/GMT, +HH:MM / +HHMM, or a short +H / +HH right after a time
+_HAS_OFFSET = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}|\d:\d{2}(?:\.\d+)?\s?[+-]\d{1,2})$", re.IGNORECASE)
 _DAYFIRST = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?$")
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")

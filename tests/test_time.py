@@ -35,3 +35,11 @@ def test_time_epoch_text_past_2262_is_bad_not_a_crash():
     ts, bad = parse_timestamps(pd.Series(["9999999999999.999", "1762160045", "1762160045000"]))
     assert bad.tolist() == [True, False, False]
     assert ts.isna().tolist() == [True, False, False] and ts.iloc[1] == ts.iloc[2]
+
+
+def test_time_short_offsets_are_offsets():
+    # found by the long fuzz run (email): '+01' and '+0' after a time were taken for naive times,
+    # and localising the parsed aware value was a bare TypeError
+    ts, bad = parse_timestamps(pd.Series(["2026-11-22T12:00:00+01", "2026-11-22T12:00:00+0", "2026-11-22"]), tz="Asia/Tokyo")
+    assert not bad.any()
+    assert [t.isoformat() for t in ts] == ["2026-11-22T11:00:00+00:00", "2026-11-22T12:00:00+00:00", "2026-11-21T15:00:00+00:00"]
