@@ -4,9 +4,10 @@ Detection runs only where neither the source nor the caller gave a language, in 
 
 1. **Script ranges** decide CJK and other non-Latin scripts directly: any kana → ``ja``; Han
    characters → ``zh``; Hangul → ``ko``; Thai, Arabic, Hebrew, Greek, Devanagari by script.
-2. **Latin and Cyrillic** text: a function-word vote (``data/stopwords.json``: en, es, fr, de,
-   pt, it, nl) settles clear cases fast; the rest goes to py3langid (a bundled Naive Bayes
-   model, no download). Cyrillic text defaults to ``ru`` unless py3langid is confident of
+2. **Latin and Cyrillic** text: a vote of function words that belong to one language only
+   (``data/stopwords.json``: en, es, fr, de, pt, it, nl) settles clear cases fast; the rest
+   goes to py3langid (a bundled Naive Bayes model, no download); its "zxx" (no linguistic
+   content: version strings, codes) is ``und``. Cyrillic text defaults to ``ru`` unless py3langid is confident of
    another Cyrillic language (uk, bg, be, sr, mk, kk).
 
 Texts with fewer than three letters (after removing @handles and URLs) are ``und``.
@@ -43,7 +44,8 @@ _SCRIPTS: dict[str, str] = {
     "devanagari": "\u0900-\u097f",
 }
 _SCRIPT_LANG = {"hangul": "ko", "thai": "th", "arabic": "ar", "hebrew": "he", "greek": "el", "devanagari": "hi"}
-_WORD = re.compile(r"[a-zà-ɏ']+")
+#: whole words only: the letters of "gac7a8e02" or "15a432" are not the words "a" and "e"
+_WORD = re.compile(r"(?<![\w'])[a-zà-ɏ']+(?![\w'])")
 _CYRILLIC_LANGS = ("ru", "uk", "bg", "be", "sr", "mk", "kk")
 
 _LANG_NAMES = {
@@ -111,7 +113,8 @@ def detect_one(text: str) -> str:
     letters = sum(counts.values())
     if letters < 3 and cjk < 2:
         return UNDETERMINED
-    if counts["kana"] >= 1 and counts["kana"] * 20 >= cjk:
+    # one katakana in a Latin emoticon (¯\\_(ツ)_/¯) is not Japanese: kana needs a second kana or a Han character
+    if counts["kana"] >= 1 and (counts["kana"] >= 2 or counts["han"] >= 1) and counts["kana"] * 20 >= cjk:
         return "ja"
     if counts["han"] * 3 >= counts["latin"] and counts["han"] >= 2:
         return "zh"
@@ -127,14 +130,16 @@ def detect_one(text: str) -> str:
         index = _stopwords()
         votes: dict[str, int] = {}
         for w in words:
-            for lang in index.get(w, ()):
-                votes[lang] = votes.get(lang, 0) + 1
+            langs = index.get(w, ())
+            if len(langs) == 1:  # a word several languages use ("a", "no", "de") says nothing
+                votes[langs[0]] = votes.get(langs[0], 0) + 1
         ranked = sorted(votes.items(), key=lambda kv: -kv[1]) + [("", 0), ("", 0)]
         (best, top), (_, second) = ranked[0], ranked[1]
         if top >= 2 and top >= 2 * second and top >= 0.2 * len(words):
             return best
     lang, prob = _langid().classify(clean)
-    return lang if prob >= 0.5 else UNDETERMINED
+    # "zxx" is py3langid's "no linguistic content" (version strings, codes)
+    return lang if prob >= 0.5 and lang != "zxx" else UNDETERMINED
 
 
 def detect_languages(texts: Iterable[str] | pd.Series) -> pd.Series:

@@ -16,6 +16,15 @@ from cxanalysis.text import detect_languages, normalize_lang
         ("Fire TV Stickが映らないです", "ja"),
         ("ok", "und"),
         ("https://t.co/abc @brand", "und"),
+        # short English that shares words with Portuguese ("no", "a"); letters inside codes are not words
+        ("No, a reboot did nothing", "en"),
+        ("No worries, have a good one", "en"),
+        ("me pueden ayudar me robaron la cuenta", "es"),  # "me" is Spanish too
+        ("version 5.0.12.9a7e macOS", "und"),
+        # one katakana of an emoticon in English text is not Japanese
+        ("the shuffle button does nothing ¯\\_(ツ)_/¯", "en"),
+        # a version string has no language (py3langid's "zxx")
+        ("2.3.41.118.gbd09e7f1 macOS", "und"),
     ],
 )
 def test_text_detect_languages(text, lang):
