@@ -217,10 +217,8 @@ def test_each_showcase_is_in_its_exemplars_top_three(sample_scores, exemplar, pr
 ANTI_ONLY = [
     r["conversation_id"] for r in MANIFEST if r["present"] and all(i.startswith("ANTI-") for i in r["present"].split(";"))
 ]
-#: anti-only conversations whose anti-patterns the features cannot see on the samples
-ANTI_ONLY_GAPS = {
-    ("spotify", "tw-200010"): "ANTI-06 is caught, but a fast first reply (SPO-02) leaves it exactly at the spotify median",
-}
+#: anti-only conversations whose anti-patterns the features cannot see on the samples (none now)
+ANTI_ONLY_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(
