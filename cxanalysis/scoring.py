@@ -238,6 +238,14 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
                 row["reason"] = f"avoided: {b.condition.source} is false ({_values(conv, b.condition.columns)})"
             else:
                 row["reason"] = f"missed: {b.condition.source} is false ({_values(conv, b.condition.columns)})"
+                # a playbook may name evidence that shows the miss (TEC-01: the reply in another
+                # language): quote the first such agent message, so the miss has an author
+                against = hits[hits["role"] == "agent"] if b.evidence and len(hits) else hits.iloc[:0]
+                if len(against):
+                    h = against.iloc[0]
+                    row.update(message_id=h["message_id"], start=h["start"], end=h["end"], quote=h["quote"])
+                    detail = f" ({h['detail']})" if isinstance(h["detail"], str) and h["detail"] else ""
+                    row["reason"] += f": {h['feature']} in message {h['message_id']}{detail}"
                 row["suggestion"] = _phrasing(b, lang)
             out.append(row)
     cols = [

@@ -345,6 +345,18 @@ def test_explain_quotes_evidence_and_suggests_phrasing(sample_scores, sample_fea
         cx.explain(sample_scores, sample_features, "nope")
 
 
+
+def test_explain_names_the_reply_that_missed_the_customers_language(sample_scores, sample_features, sample_frame):
+    # tw-200010: a Japanese customer gets English replies (MANIFEST: TEC-01 absent)
+    ex = cx.explain(sample_scores, sample_features, "tw-200010", exemplar="spotify").set_index("behaviour")
+    row = ex.loc["TEC-01"]
+    assert row["decision"] == "missed"
+    assert sample_frame.set_index("message_id").loc[row["message_id"], "role"] == "agent"
+    assert "reply in en, customer wrote ja" in row["reason"]
+    # a met language behaviour quotes nothing against the agent
+    ok = cx.explain(sample_scores, sample_features, "tw-200020", exemplar="spotify").set_index("behaviour")
+    assert ok.loc["TEC-01", "decision"] == "met" and "reply in" not in ok.loc["TEC-01", "reason"]
+
 def test_scores_frame_shape(sample_scores, sample_features):
     n = len(sample_features.conversations)
     assert len(sample_scores) == 3 * n
