@@ -25,6 +25,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanit
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check cxanalysis tests scripts
+	$(VENV)/bin/ruff format --check cxanalysis tests scripts
 	$(PY) -m pytest -q
 	$(PY) -m pytest -q $(NBVAL) notebooks
 

@@ -63,7 +63,9 @@ Ranges = tuple[tuple[int, int], ...]
 def _parse_days(key: Any) -> list[int]:
     """Weekday numbers (Monday = 0) of a key such as ``"mon"``, ``"mon-fri"`` or ``"sat,sun"``."""
     if not isinstance(key, str) or not key.strip():
-        raise ConfigError(f"business hours: bad day name {key!r}; use {', '.join(DAYS)}, a range such as 'mon-fri' or a list 'sat,sun'")
+        raise ConfigError(
+            f"business hours: bad day name {key!r}; use {', '.join(DAYS)}, a range such as 'mon-fri' or a list 'sat,sun'"
+        )
     out: list[int] = []
     for part in key.split(","):
         names = [p.strip() for p in part.split("-")]
@@ -271,7 +273,9 @@ class BusinessCalendar:
             try:
                 import holidays as holidays_pkg
             except ImportError as exc:
-                raise ConfigError(f"business hours: country={self.country!r} needs the 'holidays' package (pip install holidays)") from exc
+                raise ConfigError(
+                    f"business hours: country={self.country!r} needs the 'holidays' package (pip install holidays)"
+                ) from exc
             try:
                 found = holidays_pkg.country_holidays(self.country, subdiv=self.subdiv, years=range(missing[0], missing[-1] + 1))
             except NotImplementedError as exc:

@@ -33,6 +33,7 @@ from .errors import ConfigError
 
 READ_KEYS = {"tz", "exclude", "roles", "columns", "channel", "lang", "encoding", "timestamp_format", "default_date", "format"}
 
+
 def _family_names() -> set[str]:
     from .features import FAMILIES
 
@@ -89,9 +90,7 @@ def load_config(path: str | os.PathLike) -> dict[str, Any]:
         valid = SECTIONS[section]() if callable(SECTIONS[section]) else SECTIONS[section]
         for key in body:
             if key not in valid:
-                raise ConfigError(
-                    f"{p}:{_line_of(sub, key)}: unknown key {section}.{key}; valid: {sorted(valid)}"
-                )
+                raise ConfigError(f"{p}:{_line_of(sub, key)}: unknown key {section}.{key}; valid: {sorted(valid)}")
     return data
 
 

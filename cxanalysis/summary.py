@@ -25,7 +25,11 @@ def summarize(df: pd.DataFrame, rejects: pd.DataFrame | None = None) -> dict[str
     if len(rejects):
         per_file = per_file.join(pd.DataFrame({"rejects": file_of(rejects["source"]).value_counts()}), how="outer")
     per_file = per_file.reindex(columns=["messages", "rejects"]).fillna(0).astype(int).sort_index()
-    reasons = rejects["reason"].astype(str).str.replace(r"'[^']*'", "'…'", regex=True).value_counts() if len(rejects) else pd.Series(dtype=int)
+    reasons = (
+        rejects["reason"].astype(str).str.replace(r"'[^']*'", "'…'", regex=True).value_counts()
+        if len(rejects)
+        else pd.Series(dtype=int)
+    )
     return {
         "rows": int(len(df)),
         "conversations": int(df["conversation_id"].nunique()),

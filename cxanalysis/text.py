@@ -49,9 +49,19 @@ _WORD = re.compile(r"(?<![\w'])[a-zà-ɏ']+(?![\w'])")
 _CYRILLIC_LANGS = ("ru", "uk", "bg", "be", "sr", "mk", "kk")
 
 _LANG_NAMES = {
-    "english": "en", "chinese": "zh", "japanese": "ja", "russian": "ru", "spanish": "es",
-    "french": "fr", "german": "de", "korean": "ko", "portuguese": "pt", "italian": "it",
-    "中文": "zh", "日本語": "ja", "русский": "ru",
+    "english": "en",
+    "chinese": "zh",
+    "japanese": "ja",
+    "russian": "ru",
+    "spanish": "es",
+    "french": "fr",
+    "german": "de",
+    "korean": "ko",
+    "portuguese": "pt",
+    "italian": "it",
+    "中文": "zh",
+    "日本語": "ja",
+    "русский": "ru",
 }
 
 

@@ -36,7 +36,9 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     feats = cx.featurize(df, families=["latency", "effort", template, "sentiment"])
     t_feat = time.perf_counter() - t
-    print(f"{len(df):,} tweets, {df['conversation_id'].nunique():,} threads; read {t_read:.1f}s, template fit {t_fit:.1f}s, featurize {t_feat:.1f}s")
+    print(
+        f"{len(df):,} tweets, {df['conversation_id'].nunique():,} threads; read {t_read:.1f}s, template fit {t_fit:.1f}s, featurize {t_feat:.1f}s"
+    )
 
     m = feats.messages
     agent = m["role"] == "agent"
@@ -77,9 +79,13 @@ def main(argv=None) -> int:
         print(top.to_string(index=False))
     spotify = template.templates_[template.templates_["example"].str.contains("backstage", case=False)]
     n_backstage = int(spotify["size"].sum())
-    print(f"\nSpotify 'backstage' templates: {len(spotify)} groups, {n_backstage:,} replies; largest {spotify['template_id'].head(3).tolist()}")
+    print(
+        f"\nSpotify 'backstage' templates: {len(spotify)} groups, {n_backstage:,} replies; largest {spotify['template_id'].head(3).tolist()}"
+    )
     both = conv.dropna(subset=["latency_first_reply_s"])
-    print(f"all brands: first reply median {np.median(both['latency_first_reply_s'].astype(float)) / 60:.1f} min over {len(both):,} timed threads")
+    print(
+        f"all brands: first reply median {np.median(both['latency_first_reply_s'].astype(float)) / 60:.1f} min over {len(both):,} timed threads"
+    )
     return 0
 
 

@@ -71,7 +71,10 @@ SHOWN_BY_ABSENCE: dict[str, tuple[str, ...]] = {"AMZ-07": ("ownership_deferral",
 # Cases the MANIFEST decides by context that no lexicon can see. They are expected to fail
 # (strict: if a change makes one pass, the test says so and the entry must go).
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("ANTI-07", "quicknet_chat_ru_poor"): "a slangy request for the address the customer already gave; the ru asks_info lexicon misses it",
+    (
+        "ANTI-07",
+        "quicknet_chat_ru_poor",
+    ): "a slangy request for the address the customer already gave; the ru asks_info lexicon misses it",
     ("AMZ-04", "OR-JA-E02"): "a refund is granted but without amount or date: 'full resolution' is the playbook's judgement",
     ("APL-08", "shop_chat_zh_poor"): "a menu and a canned tracking answer that ignores the question: relevance, not wording",
 }

@@ -152,7 +152,9 @@ def test_mixed_input_zones():
 def test_length_mismatch_is_an_error():
     cal = BusinessCalendar()
     with pytest.raises(ValueError, match="3 values"):
-        cal.business_seconds(local("2026-03-10 10:00", "2026-03-10 11:00", "2026-03-10 12:00"), local("2026-03-10 10:00", "2026-03-10 11:00"))
+        cal.business_seconds(
+            local("2026-03-10 10:00", "2026-03-10 11:00", "2026-03-10 12:00"), local("2026-03-10 10:00", "2026-03-10 11:00")
+        )
 
 
 # ---------------------------------------------------------------------------- configuration

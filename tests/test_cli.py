@@ -50,7 +50,16 @@ def test_cli_config_unknown_key_names_line(tmp_path, samples, capsys):
 def test_cli_featurize_writes_messages_evidence_and_conversations(samples, tmp_path, capsys):
     out, ev, conv = tmp_path / "f.parquet", tmp_path / "ev.csv", tmp_path / "conv.csv"
     code = main(
-        ["featurize", str(samples / "tables" / "quicknet_chats_en.csv"), "-o", str(out), "--evidence", str(ev), "--conversations", str(conv)]
+        [
+            "featurize",
+            str(samples / "tables" / "quicknet_chats_en.csv"),
+            "-o",
+            str(out),
+            "--evidence",
+            str(ev),
+            "--conversations",
+            str(conv),
+        ]
     )
     assert code == 0
     msgs = pd.read_parquet(out)
@@ -63,7 +72,9 @@ def test_cli_featurize_writes_messages_evidence_and_conversations(samples, tmp_p
 
 
 def test_cli_featurize_unknown_family_exits_1(samples, tmp_path, capsys):
-    code = main(["featurize", str(samples / "tables" / "quicknet_chats_en.csv"), "-o", str(tmp_path / "f.csv"), "--families", "wormth"])
+    code = main(
+        ["featurize", str(samples / "tables" / "quicknet_chats_en.csv"), "-o", str(tmp_path / "f.csv"), "--families", "wormth"]
+    )
     assert code == 1
     assert "unknown feature family" in capsys.readouterr().err
 

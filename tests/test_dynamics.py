@@ -436,6 +436,12 @@ def test_sentiment_vader_engine_scores_english_only():
 
 
 def test_reply_time_ignores_a_strangers_old_post_at_the_root_of_a_thread():
-    df = conv([("customer", 0, "an old public post", "en"), ("customer", 60 * 24 * 30, "@Brand my booking is lost", "en"), ("agent", 60 * 24 * 30 + 20, "@u2 Sorry!", "en")])
+    df = conv(
+        [
+            ("customer", 0, "an old public post", "en"),
+            ("customer", 60 * 24 * 30, "@Brand my booking is lost", "en"),
+            ("agent", 60 * 24 * 30 + 20, "@u2 Sorry!", "en"),
+        ]
+    )
     df["speaker"] = ["u1", "u2", "Brand"]
     assert cx.featurize(df, families=["latency"]).conversations["latency_first_reply_s"].tolist() == [1200.0]

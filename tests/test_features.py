@@ -79,7 +79,9 @@ def test_each_language_gets_hits(sample_features):
 
 
 def test_uncovered_language_is_na_not_zero():
-    df = frame([("customer", "Hola, mi pedido no llegó", "es"), ("agent", "Hola, lo siento mucho", "es"), ("agent", "Sorry!", "en")])
+    df = frame(
+        [("customer", "Hola, mi pedido no llegó", "es"), ("agent", "Hola, lo siento mucho", "es"), ("agent", "Sorry!", "en")]
+    )
     feats = cx.featurize(df)
     es = feats.messages[feats.messages["lang"] == "es"]
     assert es["warmth_apology"].isna().all()
@@ -129,7 +131,10 @@ markers:
 def test_proactive_info_counts_only_topics_the_customer_did_not_raise():
     lex = [parse_lexicon(LEX_TOPIC)]
     asked = frame([("customer", "Where is my tracking link?", "en"), ("agent", "Your tracking link is in the email.", "en")])
-    unasked = frame([("customer", "When does it ship?", "en"), ("agent", "Tomorrow. Please note the tracking link comes by email.", "en")], conv="c2")
+    unasked = frame(
+        [("customer", "When does it ship?", "en"), ("agent", "Tomorrow. Please note the tracking link comes by email.", "en")],
+        conv="c2",
+    )
     later = frame([("agent", "The tracking link comes by email.", "en"), ("customer", "What tracking link?", "en")], conv="c3")
     feats = cx.featurize(pd.concat([asked, unasked, later], ignore_index=True), families=["proactive"], lexicons=lex)
     info = feats.messages.set_index("message_id")["proactive_info"]

@@ -104,7 +104,10 @@ def test_phrase_semantics():
     ("edit", "message"),
     [
         (("provenance: test\n", "provenance: test\ncolour: red\n"), r"<t>:5: unknown field 'colour'"),
-        (("    phrases: [thank you, thanks]", "    phrases: [thank you, thanks]\n    patterns: ['(unclosed']"), r"<t>:8: .*not a valid regex"),
+        (
+            ("    phrases: [thank you, thanks]", "    phrases: [thank you, thanks]\n    patterns: ['(unclosed']"),
+            r"<t>:8: .*not a valid regex",
+        ),
         (("      negative: [It works thanks to the update.]\n", ""), r"<t>:\d+: .*near-miss"),
         (("  thanks:\n", "  thanks:\n    behaviours: [APL-1]\n"), r"<t>:7: .*'APL-1' is not an EXEMPLARS.md id"),
         (("  thanks:\n", "  thanks:\n    roles: [boss]\n"), r"<t>:7: .*'boss' is not a role"),

@@ -49,9 +49,17 @@ def test_bracketed_name_and_role_en(tmp_path: Path) -> None:
     [
         ("客服 小王：您好，请问有什么可以帮您？\n顾客：我的快递还没到。\n", ["agent", "customer"], ["小王", ""]),
         ("客服 小王:您好\n客户:快递没到\n", ["agent", "customer"], ["小王", ""]),
-        ("オペレーター 田中：お問い合わせありがとうございます。\nお客様：荷物が届きません。\n", ["agent", "customer"], ["田中", ""]),
+        (
+            "オペレーター 田中：お問い合わせありがとうございます。\nお客様：荷物が届きません。\n",
+            ["agent", "customer"],
+            ["田中", ""],
+        ),
         ("Оператор Анна: Добрый день, чем помочь?\nКлиент: Не приходит посылка.\n", ["agent", "customer"], ["Анна", ""]),
-        ("Agent: Hello there.\nCustomer: Hi, my parcel is late.\nBot: Rate this chat.\nSystem: chat closed\n", ["agent", "customer", "bot", "system"], ["", "", "", ""]),
+        (
+            "Agent: Hello there.\nCustomer: Hi, my parcel is late.\nBot: Rate this chat.\nSystem: chat closed\n",
+            ["agent", "customer", "bot", "system"],
+            ["", "", "", ""],
+        ),
     ],
 )
 def test_role_labels_per_language(tmp_path: Path, text: str, roles: list[str], speakers: list[str]) -> None:
@@ -63,7 +71,11 @@ def test_role_labels_per_language(tmp_path: Path, text: str, roles: list[str], s
 
 
 def test_names_only_take_roles_option(tmp_path: Path) -> None:
-    path = _write(tmp_path, "n.txt", "# date: 2026-11-22\n[11:58 PM] Lei: Hello\n[11:59 PM] Kim: Hi, my bill is wrong\n[12:01 AM] Lei: Let me check\n")
+    path = _write(
+        tmp_path,
+        "n.txt",
+        "# date: 2026-11-22\n[11:58 PM] Lei: Hello\n[11:59 PM] Kim: Hi, my bill is wrong\n[12:01 AM] Lei: Let me check\n",
+    )
     df = cx.read_transcripts(path, roles={"agents": ["Lei"]})
     assert df["role"].tolist() == ["agent", "customer", "agent"]
     # a time-only stamp that goes backwards rolls over to the next day
@@ -95,7 +107,11 @@ def test_time_styles(tmp_path: Path, stamp: str, expected: str) -> None:
 
 
 def test_tz_header_and_default_date_option(tmp_path: Path) -> None:
-    path = _write(tmp_path, "z.txt", "# tz: Asia/Tokyo\n[2026-11-22 09:00] Agent: おはようございます\n[2026-11-22 09:01] お客様: こんにちは\n")
+    path = _write(
+        tmp_path,
+        "z.txt",
+        "# tz: Asia/Tokyo\n[2026-11-22 09:00] Agent: おはようございます\n[2026-11-22 09:01] お客様: こんにちは\n",
+    )
     df = cx.read_transcripts(path)
     assert df["timestamp"].iloc[0] == pd.Timestamp("2026-11-22 00:00", tz="UTC")
     plain = _write(tmp_path, "d.txt", "[09:00] Agent: hi\n[09:01] Customer: hello\n")

@@ -28,7 +28,15 @@ def _corpus(folder: Path, utterances: list, conversations: dict | None = None, s
 
 
 def _utt(uid: str, conv: str, speaker: str, text: str, reply_to: str | None, ts: int | None, **meta: object) -> dict:
-    return {"id": uid, "conversation_id": conv, "speaker": speaker, "text": text, "reply_to": reply_to, "timestamp": ts, "meta": meta}
+    return {
+        "id": uid,
+        "conversation_id": conv,
+        "speaker": speaker,
+        "text": text,
+        "reply_to": reply_to,
+        "timestamp": ts,
+        "meta": meta,
+    }
 
 
 @pytest.mark.parametrize(
@@ -72,7 +80,10 @@ def test_roles_option_when_meta_has_no_role(tmp_path: Path) -> None:
 
 
 def test_older_root_and_user_keys(tmp_path: Path) -> None:
-    folder = _corpus(tmp_path / "old", [{"id": "x1", "root": "x1", "user": "ann", "text": "hi", "reply_to": None, "meta": {"role": "Customer"}}])
+    folder = _corpus(
+        tmp_path / "old",
+        [{"id": "x1", "root": "x1", "user": "ann", "text": "hi", "reply_to": None, "meta": {"role": "Customer"}}],
+    )
     df = cx.read_transcripts(folder / "utterances.jsonl")
     assert df["conversation_id"].tolist() == ["x1"] and df["speaker"].tolist() == ["ann"] and df["role"].tolist() == ["customer"]
 
@@ -80,7 +91,12 @@ def test_older_root_and_user_keys(tmp_path: Path) -> None:
 def test_bad_lines_rejected(tmp_path: Path) -> None:
     folder = _corpus(
         tmp_path / "bad",
-        [_utt("a", "a", "ann", "hi", None, None, role="customer"), "{not json", json.dumps({"text": "no id"}), _utt("b", "a", "bo", "x", "a", None, role="agent")],
+        [
+            _utt("a", "a", "ann", "hi", None, None, role="customer"),
+            "{not json",
+            json.dumps({"text": "no id"}),
+            _utt("b", "a", "bo", "x", "a", None, role="agent"),
+        ],
     )
     df, rej = cx.read_transcripts(folder, return_rejects=True)
     assert len(df) == 2 and len(rej) == 2
@@ -99,7 +115,13 @@ def test_sniff_beats_jsonl_table(tmp_path: Path) -> None:
 def test_to_convokit_files(tmp_path: Path) -> None:
     df = cx.read_transcripts(b"ticket_id,author,sender_type,body,priority\n7,Ana,agent,Hi there!,low\n7,Bo,customer,Hello,low\n")
     folder = cx.to_convokit(df, tmp_path / "out")
-    assert sorted(p.name for p in folder.iterdir()) == ["conversations.json", "corpus.json", "index.json", "speakers.json", "utterances.jsonl"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "conversations.json",
+        "corpus.json",
+        "index.json",
+        "speakers.json",
+        "utterances.jsonl",
+    ]
     first = json.loads((folder / "utterances.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert first["id"] == "7:0" and first["conversation_id"] == "7" and first["speaker"] == "Ana"
     assert first["meta"]["role"] == "agent" and first["meta"]["priority"] == "low"
@@ -117,6 +139,7 @@ def test_round_trip_keeps_every_message_and_field(tmp_path: Path) -> None:
     assert len(back) == len(df)
     assert set(back.columns) == set(df.columns)
     cols = [c for c in df.columns if c not in ("source", "lang_source")]
+
     def same_missing(frame: pd.DataFrame) -> pd.DataFrame:
         # None and NaN are both "missing"; compare the values, not the sentinel
         return frame.astype(object).where(frame.notna(), None)

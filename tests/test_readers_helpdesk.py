@@ -19,8 +19,23 @@ def _zendesk(customer_text: str, agent_html: str, note: str) -> dict:
     return {
         "ticket": {"id": 901, "subject": "Help", "via": {"channel": "email"}},
         "comments": [
-            {"id": 1, "author_id": 10, "body": customer_text, "public": True, "created_at": "2026-11-02T08:00:00Z", "via": {"channel": "email"}},
-            {"id": 2, "author_id": 20, "body": "", "html_body": agent_html, "public": True, "created_at": "2026-11-02T09:00:00Z", "via": {"channel": "web"}},
+            {
+                "id": 1,
+                "author_id": 10,
+                "body": customer_text,
+                "public": True,
+                "created_at": "2026-11-02T08:00:00Z",
+                "via": {"channel": "email"},
+            },
+            {
+                "id": 2,
+                "author_id": 20,
+                "body": "",
+                "html_body": agent_html,
+                "public": True,
+                "created_at": "2026-11-02T09:00:00Z",
+                "via": {"channel": "web"},
+            },
             {"id": 3, "author_id": 20, "body": note, "public": False, "created_at": "2026-11-02T09:05:00Z"},
         ],
         "users": [{"id": 10, "name": "Cleo", "role": "end-user"}, {"id": 20, "name": "Dan", "role": "agent"}],
@@ -68,7 +83,11 @@ def test_zendesk_without_users_uses_roles_option(tmp_path: Path) -> None:
 
 def test_zendesk_bad_comments_rejected(tmp_path: Path) -> None:
     doc = _zendesk("hi", "<p>hello</p>", "note")
-    doc["comments"] += ["junk", {"author_id": 10, "body": "no id"}, {"id": 9, "author_id": 10, "body": "x", "created_at": "yesterday-ish"}]
+    doc["comments"] += [
+        "junk",
+        {"author_id": 10, "body": "no id"},
+        {"id": 9, "author_id": 10, "body": "x", "created_at": "yesterday-ish"},
+    ]
     path = tmp_path / "t.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     df, rej = cx.read_transcripts(path, return_rejects=True)
@@ -95,11 +114,41 @@ def _intercom(source_html: str, reply_html: str) -> dict:
         "conversation_parts": {
             "type": "conversation_part.list",
             "conversation_parts": [
-                {"id": "101", "part_type": "comment", "body": "<p>Bot here</p>", "created_at": 1794445385, "author": {"type": "bot", "id": "b", "name": "Helper"}},
-                {"id": "102", "part_type": "assignment", "body": None, "created_at": 1794445390, "author": {"type": "bot", "id": "b", "name": "Helper"}},
-                {"id": "103", "part_type": "comment", "body": reply_html, "created_at": 1794445400, "author": {"type": "admin", "id": "a", "name": "Fay"}},
-                {"id": "104", "part_type": "note", "body": "<p>check stock</p>", "created_at": 1794445410, "author": {"type": "admin", "id": "a", "name": "Fay"}},
-                {"id": "105", "part_type": "close", "body": None, "created_at": 1794445420, "author": {"type": "admin", "id": "a", "name": "Fay"}},
+                {
+                    "id": "101",
+                    "part_type": "comment",
+                    "body": "<p>Bot here</p>",
+                    "created_at": 1794445385,
+                    "author": {"type": "bot", "id": "b", "name": "Helper"},
+                },
+                {
+                    "id": "102",
+                    "part_type": "assignment",
+                    "body": None,
+                    "created_at": 1794445390,
+                    "author": {"type": "bot", "id": "b", "name": "Helper"},
+                },
+                {
+                    "id": "103",
+                    "part_type": "comment",
+                    "body": reply_html,
+                    "created_at": 1794445400,
+                    "author": {"type": "admin", "id": "a", "name": "Fay"},
+                },
+                {
+                    "id": "104",
+                    "part_type": "note",
+                    "body": "<p>check stock</p>",
+                    "created_at": 1794445410,
+                    "author": {"type": "admin", "id": "a", "name": "Fay"},
+                },
+                {
+                    "id": "105",
+                    "part_type": "close",
+                    "body": None,
+                    "created_at": 1794445420,
+                    "author": {"type": "admin", "id": "a", "name": "Fay"},
+                },
             ],
         },
     }

@@ -11,7 +11,7 @@ import cxanalysis as cx
 CSV = (
     "ticket_id,id,created_at,sender_type,author,body,channel,priority\n"
     "T-2,T-2-1,2026-11-03T10:05:00Z,customer,Zoe,second ticket,email,low\n"
-    "T-1,T-1-2,2026-11-03T10:01:00Z,agent,Ana,\"Hi Mei, I'm Ana.\nLet me check.\",chat,high\n"
+    'T-1,T-1-2,2026-11-03T10:01:00Z,agent,Ana,"Hi Mei, I\'m Ana.\nLet me check.",chat,high\n'
     "T-1,T-1-1,2026-11-03T10:00:00Z,customer,Mei,Where is my parcel?,chat,high\n"
 )
 
@@ -43,8 +43,23 @@ def test_readers_table_untimed_rows_keep_source_position():
 
 def test_readers_table_tsv_jsonl_parquet_agree(tmp_path):
     rows = [
-        {"conversation_id": "c1", "message_id": "m1", "timestamp": "2026-11-03T10:00:00Z", "role": "customer", "speaker": "Mei", "text": "我的包裹在哪里？"},
-        {"conversation_id": "c1", "message_id": "m2", "timestamp": "2026-11-03T10:01:00Z", "role": "agent", "speaker": "雷", "text": "您好，我是雷，马上为您查询。", "extra": {"order": "A1"}},
+        {
+            "conversation_id": "c1",
+            "message_id": "m1",
+            "timestamp": "2026-11-03T10:00:00Z",
+            "role": "customer",
+            "speaker": "Mei",
+            "text": "我的包裹在哪里？",
+        },
+        {
+            "conversation_id": "c1",
+            "message_id": "m2",
+            "timestamp": "2026-11-03T10:01:00Z",
+            "role": "agent",
+            "speaker": "雷",
+            "text": "您好，我是雷，马上为您查询。",
+            "extra": {"order": "A1"},
+        },
     ]
     (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     flat = pd.DataFrame(rows).drop(columns="extra")
@@ -64,8 +79,17 @@ def test_readers_table_options_tz_channel_lang_columns():
     data = "conv,who,kind,msg,when,language\nx,Ana,agent,Guten Tag,2026-11-03 10:00,\ny,Li,customer,hello world,2026-11-03 10:00,en-GB\n"
     df = cx.read_transcripts(
         io.StringIO(data),
-        columns={"conv": "conversation_id", "who": "speaker", "kind": "role", "msg": "text", "when": "timestamp", "language": "lang"},
-        tz="Europe/Berlin", channel="sms", lang="de",
+        columns={
+            "conv": "conversation_id",
+            "who": "speaker",
+            "kind": "role",
+            "msg": "text",
+            "when": "timestamp",
+            "language": "lang",
+        },
+        tz="Europe/Berlin",
+        channel="sms",
+        lang="de",
     )
     assert df["timestamp"].iloc[0].isoformat() == "2026-11-03T09:00:00+00:00"
     assert df["channel"].tolist() == ["sms", "sms"]

@@ -46,8 +46,14 @@ def test_readers_twitter_partial_threads_are_kept_and_joined_through_missing_par
 
 @pytest.mark.parametrize(
     "text, sig",
-    [("Thanks! ^BL", "^BL"), ("We can help /NQ", "/NQ"), ("Sure thing -Ana", "-Ana"), ("See https://t.co/AbC", ""),
-     ("No signature here", ""), ("DM us *JD", "*JD")],
+    [
+        ("Thanks! ^BL", "^BL"),
+        ("We can help /NQ", "/NQ"),
+        ("Sure thing -Ana", "-Ana"),
+        ("See https://t.co/AbC", ""),
+        ("No signature here", ""),
+        ("DM us *JD", "*JD"),
+    ],
 )
 def test_readers_twitter_agent_signature(text, sig):
     assert agent_signature(text) == sig
@@ -58,7 +64,13 @@ def test_readers_twitter_broken_file(broken):
     assert df["message_id"].tolist() == ["900001", "900002"]
     reasons = " | ".join(rej["reason"])
     assert len(rej) == 5
-    for part in ("'nine' is not an integer", "inbound 'maybe'", "unparseable created_at", "duplicate message_id '900002'", "'abc' is not one tweet id"):
+    for part in (
+        "'nine' is not an integer",
+        "inbound 'maybe'",
+        "unparseable created_at",
+        "duplicate message_id '900002'",
+        "'abc' is not one tweet id",
+    ):
         assert part in reasons
 
 

@@ -11,9 +11,20 @@ from cxanalysis.roles import resolve_roles
 
 @pytest.mark.parametrize(
     "label, role",
-    [("Agent", "agent"), ("CUSTOMER", "customer"), ("客服", "agent"), ("顾客", "customer"), ("オペレーター", "agent"),
-     ("お客様", "customer"), ("Оператор", "agent"), ("Клиент", "customer"), ("bot", "bot"), ("note", "system"),
-     ("end-user", "customer"), ("admin", "agent")],
+    [
+        ("Agent", "agent"),
+        ("CUSTOMER", "customer"),
+        ("客服", "agent"),
+        ("顾客", "customer"),
+        ("オペレーター", "agent"),
+        ("お客様", "customer"),
+        ("Оператор", "agent"),
+        ("Клиент", "customer"),
+        ("bot", "bot"),
+        ("note", "system"),
+        ("end-user", "customer"),
+        ("admin", "agent"),
+    ],
 )
 def test_roles_alias_table_covers_four_languages(label, role):
     out = resolve_roles(pd.Series([label]), pd.Series(["x"]))

@@ -345,7 +345,6 @@ def test_explain_quotes_evidence_and_suggests_phrasing(sample_scores, sample_fea
         cx.explain(sample_scores, sample_features, "nope")
 
 
-
 def test_explain_names_the_reply_that_missed_the_customers_language(sample_scores, sample_features, sample_frame):
     # tw-200010: a Japanese customer gets English replies (MANIFEST: TEC-01 absent)
     ex = cx.explain(sample_scores, sample_features, "tw-200010", exemplar="spotify").set_index("behaviour")
@@ -356,6 +355,7 @@ def test_explain_names_the_reply_that_missed_the_customers_language(sample_score
     # a met language behaviour quotes nothing against the agent
     ok = cx.explain(sample_scores, sample_features, "tw-200020", exemplar="spotify").set_index("behaviour")
     assert ok.loc["TEC-01", "decision"] == "met" and "reply in" not in ok.loc["TEC-01", "reason"]
+
 
 def test_scores_frame_shape(sample_scores, sample_features):
     n = len(sample_features.conversations)
@@ -386,7 +386,9 @@ def test_no_sample_sentence_is_copied_into_a_playbook():
 
 
 def test_an_unanswered_conversation_is_not_scored_and_explain_says_why():
-    df = pd.DataFrame({"conversation_id": ["u"], "message_id": ["u1"], "role": ["customer"], "text": ["Hello? Anyone there?"], "lang": ["en"]})
+    df = pd.DataFrame(
+        {"conversation_id": ["u"], "message_id": ["u1"], "role": ["customer"], "text": ["Hello? Anyone there?"], "lang": ["en"]}
+    )
     feats = cx.featurize(df)
     s = cx.score(feats)
     assert s["score"].isna().all() and s["closest"].sum() == 1

@@ -31,6 +31,8 @@ def test_text_detect_languages(text, lang):
     assert detect_languages([text]).tolist() == [lang]
 
 
-@pytest.mark.parametrize("tag, code", [("en-US", "en"), ("zh_CN", "zh"), ("Japanese", "ja"), ("rus", "ru"), ("", None), ("x!", "und")])
+@pytest.mark.parametrize(
+    "tag, code", [("en-US", "en"), ("zh_CN", "zh"), ("Japanese", "ja"), ("rus", "ru"), ("", None), ("x!", "und")]
+)
 def test_text_normalize_lang(tag, code):
     assert normalize_lang(tag) == code

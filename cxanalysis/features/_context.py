@@ -12,7 +12,9 @@ def conversation_order(X: pd.DataFrame) -> np.ndarray:
     keys = pd.DataFrame(
         {
             "c": X["conversation_id"].astype(object).to_numpy(),
-            "t": X["turn"].to_numpy(dtype="float64", na_value=np.nan) if "turn" in X.columns else np.arange(len(X), dtype="float64"),
+            "t": X["turn"].to_numpy(dtype="float64", na_value=np.nan)
+            if "turn" in X.columns
+            else np.arange(len(X), dtype="float64"),
             "p": np.arange(len(X)),
         }
     )

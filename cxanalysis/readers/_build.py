@@ -38,11 +38,30 @@ REJECT_COLUMNS = ("source", "reason", "raw")
 #: Source channel labels -> canonical channel.
 CHANNEL_ALIASES: dict[str, str] = {
     **{c: c for c in CHANNELS},
-    "web": "chat", "webchat": "chat", "livechat": "chat", "live_chat": "chat", "messenger": "chat",
-    "whatsapp": "chat", "wechat": "chat", "line": "chat", "telegram": "chat", "in-app": "chat",
-    "mail": "email", "e-mail": "email", "twitter": "social", "x": "social", "facebook": "social",
-    "instagram": "social", "weibo": "social", "vk": "social", "text": "sms", "phone": "voice",
-    "call": "voice", "api": "other", "web_form": "other", "form": "other",
+    "web": "chat",
+    "webchat": "chat",
+    "livechat": "chat",
+    "live_chat": "chat",
+    "messenger": "chat",
+    "whatsapp": "chat",
+    "wechat": "chat",
+    "line": "chat",
+    "telegram": "chat",
+    "in-app": "chat",
+    "mail": "email",
+    "e-mail": "email",
+    "twitter": "social",
+    "x": "social",
+    "facebook": "social",
+    "instagram": "social",
+    "weibo": "social",
+    "vk": "social",
+    "text": "sms",
+    "phone": "voice",
+    "call": "voice",
+    "api": "other",
+    "web_form": "other",
+    "form": "other",
 }
 
 _INTEGRAL_FLOAT = re.compile(r"^(-?\d+)\.0*$")
@@ -209,7 +228,9 @@ def order_turns(df: pd.DataFrame) -> pd.DataFrame:
     if timed.any():
         t_idx = np.flatnonzero(timed)
         by_slot = t_idx[np.lexsort((pos[t_idx], conv_codes[t_idx]))]
-        ts_int = df["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()[t_idx].astype("datetime64[us]").astype(np.int64)
+        ts_int = (
+            df["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()[t_idx].astype("datetime64[us]").astype(np.int64)
+        )
         by_time = t_idx[np.lexsort((pos[t_idx], ts_int, conv_codes[t_idx]))]
         turn[by_time] = slot[by_slot]
     out = df.copy()

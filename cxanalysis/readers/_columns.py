@@ -9,7 +9,17 @@ from ..schema import COLUMNS, META_PREFIX
 
 #: canonical column -> accepted source names (case-insensitive), first found wins
 ALIASES: dict[str, tuple[str, ...]] = {
-    "conversation_id": ("conversation_id", "ticket_id", "conversation", "thread_id", "chat_id", "case_id", "session_id", "dialog_id", "dialogue_id"),
+    "conversation_id": (
+        "conversation_id",
+        "ticket_id",
+        "conversation",
+        "thread_id",
+        "chat_id",
+        "case_id",
+        "session_id",
+        "dialog_id",
+        "dialogue_id",
+    ),
     "message_id": ("message_id", "id", "msg_id", "comment_id", "utterance_id"),
     "timestamp": ("timestamp", "created_at", "time", "date", "datetime", "sent_at", "ts"),
     "role": ("role", "sender_type", "author_type", "from_type", "speaker_role", "author_role"),

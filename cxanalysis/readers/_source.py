@@ -53,8 +53,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise ParseError(
-                f"cannot decode byte {data[exc.start:exc.start + 1]!r} at offset {exc.start} as "
-                f"{encoding}; check encoding=",
+                f"cannot decode byte {data[exc.start : exc.start + 1]!r} at offset {exc.start} as {encoding}; check encoding=",
                 name,
                 line,
             ) from exc
@@ -63,7 +62,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise ParseError(f"starts with a {codec} byte-order mark but does not decode as {codec}: {exc.reason}", name) from exc
+                raise ParseError(
+                    f"starts with a {codec} byte-order mark but does not decode as {codec}: {exc.reason}", name
+                ) from exc
     codec = _bomless_utf16(data)
     if codec is not None:
         return data.decode(codec)
@@ -77,7 +78,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             line = data[: first.start].count(b"\n") + 1
             guess = f" (best guess {best.encoding}, confidence {1 - best.chaos:.2f})" if best else ""
             raise ParseError(
-                f"not valid UTF-8 (byte {data[first.start:first.start + 1]!r} at offset {first.start}) "
+                f"not valid UTF-8 (byte {data[first.start : first.start + 1]!r} at offset {first.start}) "
                 f"and the encoding could not be detected with confidence{guess}; pass encoding=, "
                 "e.g. encoding='gb18030', 'shift_jis' or 'cp1251'",
                 name,

@@ -140,9 +140,7 @@ def _parse(text: str) -> _Parsed:
     return out
 
 
-def _times(
-    messages: list[_Message], tz: str | None, default_date: str | None
-) -> tuple[pd.Series, pd.Series, dict[int, str]]:
+def _times(messages: list[_Message], tz: str | None, default_date: str | None) -> tuple[pd.Series, pd.Series, dict[int, str]]:
     """Parse the stamps of one file; time-only stamps that go backwards move to the next day.
 
     Returns the times, the bad flags and, for messages under a ``# date:`` / ``# tz:`` header
@@ -241,4 +239,6 @@ def _sniff(src: Source) -> int:
     return 85 if src.suffix in (".txt", ".log", "") else 40
 
 
-register(Format("chatlog", "plain-text chat log, one conversation per file (.txt, .log)", _sniff, read_chatlog, default_channel="chat"))
+register(
+    Format("chatlog", "plain-text chat log, one conversation per file (.txt, .log)", _sniff, read_chatlog, default_channel="chat")
+)

@@ -128,7 +128,9 @@ def read_convokit(sources: list[Source], *, encoding: str | None = None, **_: An
         ts = frame["timestamp"].astype(object).where(frame["timestamp"].notna(), None)
         numeric = ts.map(lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)))
         # all numbers: Unix seconds (or ms) as numbers; mixed: as text (epoch text and ISO 8601 both parse)
-        frame["timestamp"] = pd.to_numeric(ts, errors="coerce") if numeric.all() else ts.map(lambda v: None if v is None else str(v))
+        frame["timestamp"] = (
+            pd.to_numeric(ts, errors="coerce") if numeric.all() else ts.map(lambda v: None if v is None else str(v))
+        )
     return RawResult(frame, raws.__getitem__, rejects)
 
 
@@ -141,7 +143,13 @@ def _is_utterance_line(src: Source) -> bool:
     if not isinstance(obj, dict):
         return False
     keys = set(obj)
-    return "id" in keys and "text" in keys and bool(keys & {"conversation_id", "root"}) and bool(keys & {"speaker", "user"}) and "reply_to" in keys
+    return (
+        "id" in keys
+        and "text" in keys
+        and bool(keys & {"conversation_id", "root"})
+        and bool(keys & {"speaker", "user"})
+        and "reply_to" in keys
+    )
 
 
 def _sniff(src: Source) -> int:
@@ -153,7 +161,9 @@ def _sniff(src: Source) -> int:
     return 0
 
 
-register(Format("convokit", "ConvoKit corpus folder (utterances.jsonl, conversations.json, speakers.json)", _sniff, read_convokit))
+register(
+    Format("convokit", "ConvoKit corpus folder (utterances.jsonl, conversations.json, speakers.json)", _sniff, read_convokit)
+)
 
 
 # --------------------------------------------------------------------------- writing
@@ -240,7 +250,7 @@ def to_convokit(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     for rec in records:
         meta = {key: _plain(rec[key]) for key in META_CANONICAL if key in rec}
         for col in utt_meta:
-            key = col[len(META_PREFIX):]
+            key = col[len(META_PREFIX) :]
             meta[col if key in META_CANONICAL else key] = _plain(rec[col])
         conv = str(rec["conversation_id"])
         speaker = str(_plain(rec.get("speaker")) or "")
@@ -258,10 +268,10 @@ def to_convokit(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         )
         entry = conversations.setdefault(conv, {"meta": {}, "vectors": []})
         for col in conv_meta:
-            entry["meta"].setdefault(col[len(_CONV_META):], _plain(rec[col]))
+            entry["meta"].setdefault(col[len(_CONV_META) :], _plain(rec[col]))
         sp = speakers.setdefault(speaker, {"meta": {}, "vectors": []})
         for col in spk_meta:
-            sp["meta"].setdefault(col[len(_SPEAKER_META):], _plain(rec[col]))
+            sp["meta"].setdefault(col[len(_SPEAKER_META) :], _plain(rec[col]))
     with open(out / UTTERANCES, "w", encoding="utf-8") as fh:
         for utt in utterances:
             fh.write(json.dumps(utt, ensure_ascii=False) + "\n")

@@ -26,8 +26,19 @@ from ._source import Source
 from .html import html_to_text
 
 COLUMNS = [
-    "conversation_id", "message_id", "timestamp", "role", "speaker", "text", "meta.part_type", "meta.author_type",
-    "meta.author_id", "meta.html", "meta.subject", "source", "_rawref",
+    "conversation_id",
+    "message_id",
+    "timestamp",
+    "role",
+    "speaker",
+    "text",
+    "meta.part_type",
+    "meta.author_type",
+    "meta.author_id",
+    "meta.html",
+    "meta.subject",
+    "source",
+    "_rawref",
 ]
 
 
@@ -75,7 +86,11 @@ def read_intercom(sources: list[Source], *, encoding: str | None = None, **_: An
             parts = conv.get("conversation_parts")
             parts = as_list(parts.get("conversation_parts") if isinstance(parts, dict) else parts)
             for part in parts:
-                ok = isinstance(part, dict) and part.get("id") not in (None, "") and not isinstance(part.get("id"), (dict, list, bool))
+                ok = (
+                    isinstance(part, dict)
+                    and part.get("id") not in (None, "")
+                    and not isinstance(part.get("id"), (dict, list, bool))
+                )
                 records.append((part, f"ic-{part['id']}" if ok else None, str(part.get("part_type") or "") if ok else ""))
             subject = conv["source"].get("subject") if isinstance(conv.get("source"), dict) else None
             for record, message_id, part_type in records:

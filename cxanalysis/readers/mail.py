@@ -162,7 +162,11 @@ def _content(part: EmailMessage) -> str:
         return part.get_content()
     except (LookupError, UnicodeDecodeError, AssertionError):
         payload = part.get_payload(decode=True) or b""
-        return payload.decode(part.get_content_charset() or "utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
+        return (
+            payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+            if isinstance(payload, bytes)
+            else str(payload)
+        )
 
 
 def _timestamp(value: Any) -> str | None:
@@ -282,10 +286,27 @@ def read_mail(sources: list[Source], **_: Any) -> RawResult:
     for row in rows:
         for key in ("_links", "_subject", "_is_reply"):
             row.pop(key)
-    frame = pd.DataFrame(rows, columns=[
-        "conversation_id", "message_id", "timestamp", "speaker", "agent", "text", "reply_to", "meta.subject",
-        "meta.to", "meta.cc", "meta.references", "meta.quoted", "meta.signature", "meta.html", "source", "_rawref",
-    ])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "conversation_id",
+            "message_id",
+            "timestamp",
+            "speaker",
+            "agent",
+            "text",
+            "reply_to",
+            "meta.subject",
+            "meta.to",
+            "meta.cc",
+            "meta.references",
+            "meta.quoted",
+            "meta.signature",
+            "meta.html",
+            "source",
+            "_rawref",
+        ],
+    )
     return RawResult(frame, raws.__getitem__, rejects)
 
 

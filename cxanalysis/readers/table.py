@@ -90,7 +90,9 @@ class _Batch:
         return RawResult(frame, self.raw, self.rejects)
 
 
-def _read_delimited(sources: list[Source], delimiter: str, *, columns: Any = None, encoding: str | None = None, **_: Any) -> RawResult:
+def _read_delimited(
+    sources: list[Source], delimiter: str, *, columns: Any = None, encoding: str | None = None, **_: Any
+) -> RawResult:
     batch = _Batch()
     for src in sources:
         recs = read_records(src.text(encoding), delimiter)

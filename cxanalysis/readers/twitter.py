@@ -129,7 +129,9 @@ def read_twitter(sources: list[Source], *, encoding: str | None = None, tz: str 
     junk_links = links_out.isna()  # redundant with the reverse links: kept raw in meta, not rejected
     parent = frame["in_response_to_tweet_id"].fillna("").astype(str).map(_id_list)
     bad_parent = reasons.isna() & (parent.isna() | parent.map(lambda v: v is not None and len(v) > 1))
-    reasons[bad_parent] = [f"in_response_to_tweet_id {v!r} is not one tweet id" for v in frame["in_response_to_tweet_id"][bad_parent]]
+    reasons[bad_parent] = [
+        f"in_response_to_tweet_id {v!r} is not one tweet id" for v in frame["in_response_to_tweet_id"][bad_parent]
+    ]
 
     # reject before grouping so rejected rows never shape a conversation
     for i in np.flatnonzero(reasons.notna().to_numpy()):
@@ -185,4 +187,6 @@ def _sniff(src: Source) -> int:
     return 100 if set(COLUMNS) <= names else 0
 
 
-register(Format("twitter", "Twitter customer-support layout (tweet_id, inbound, ...)", _sniff, read_twitter, default_channel="social"))
+register(
+    Format("twitter", "Twitter customer-support layout (tweet_id, inbound, ...)", _sniff, read_twitter, default_channel="social")
+)

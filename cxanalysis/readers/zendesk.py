@@ -29,8 +29,21 @@ from ._source import Source
 from .html import html_to_text, looks_like_html
 
 COLUMNS = [
-    "conversation_id", "message_id", "timestamp", "role", "speaker", "text", "channel", "meta.public", "meta.author_id",
-    "meta.subject", "meta.via", "meta.html", "meta.attachments", "source", "_rawref",
+    "conversation_id",
+    "message_id",
+    "timestamp",
+    "role",
+    "speaker",
+    "text",
+    "channel",
+    "meta.public",
+    "meta.author_id",
+    "meta.subject",
+    "meta.via",
+    "meta.html",
+    "meta.attachments",
+    "source",
+    "_rawref",
 ]
 
 
@@ -62,7 +75,9 @@ def read_zendesk(sources: list[Source], *, encoding: str | None = None, **_: Any
         for doc in documents(load_json(src, encoding), "tickets"):
             if not isinstance(doc, dict):
                 n += 1
-                rejects.append((f"{src.name}#{n}", "not a Zendesk ticket document (expected an object with 'comments')", dumps(doc)))
+                rejects.append(
+                    (f"{src.name}#{n}", "not a Zendesk ticket document (expected an object with 'comments')", dumps(doc))
+                )
                 continue
             ticket = doc.get("ticket") if isinstance(doc.get("ticket"), dict) else {}
             users = {str(u.get("id")): u for u in as_list(doc.get("users")) if isinstance(u, dict)}
@@ -72,7 +87,11 @@ def read_zendesk(sources: list[Source], *, encoding: str | None = None, **_: Any
             for comment in comments:
                 n += 1
                 where = f"{src.name}#{n}"
-                if not isinstance(comment, dict) or comment.get("id") in (None, "") or isinstance(comment.get("id"), (dict, list, bool)):
+                if (
+                    not isinstance(comment, dict)
+                    or comment.get("id") in (None, "")
+                    or isinstance(comment.get("id"), (dict, list, bool))
+                ):
                     rejects.append((where, "comment is not an object with an 'id' (a number or text)", dumps(comment)))
                     continue
                 text = _text(comment)
@@ -97,7 +116,9 @@ def read_zendesk(sources: list[Source], *, encoding: str | None = None, **_: Any
                         "meta.subject": ticket.get("subject"),
                         "meta.via": _via(comment),
                         "meta.html": comment.get("html_body"),
-                        "meta.attachments": ", ".join(str(a.get("file_name", "")) for a in as_list(comment.get("attachments")) if isinstance(a, dict)),
+                        "meta.attachments": ", ".join(
+                            str(a.get("file_name", "")) for a in as_list(comment.get("attachments")) if isinstance(a, dict)
+                        ),
                         "source": where,
                         "_rawref": len(raws),
                     }
