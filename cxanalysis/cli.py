@@ -138,6 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--conversations", type=Path, help="write the per-conversation aggregates here")
     f.add_argument("--families", help="comma-separated families (default: all)")
     f.add_argument(
+        "--redact",
+        action="store_true",
+        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in ids, names and quotes of the output, as cx report does",
+    )
+    f.add_argument(
         "--chunksize",
         type=int,
         help="stream the input in chunks of about N messages (conversations kept whole) and write as it goes",
@@ -171,6 +176,11 @@ def _parser() -> argparse.ArgumentParser:
         help="override a channel norm for every exemplar (repeatable)",
     )
     sc.add_argument("--explain", metavar="CONVERSATION_ID", help="print why this conversation scored as it did")
+    sc.add_argument(
+        "--redact",
+        action="store_true",
+        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in ids, names and quotes of the output, as cx report does",
+    )
 
     rp = sub.add_parser(
         "report",
@@ -257,6 +267,15 @@ def _write_frame(df, path: Path) -> None:
     write_frame(df, path)  # atomic; CSV cells that would start a spreadsheet formula get a '
 
 
+def _maybe_redacted(args: argparse.Namespace, df, tables: dict) -> dict:
+    """The output tables, redacted with ``cx.redact``'s rules when the command has ``--redact``."""
+    if not getattr(args, "redact", False):
+        return tables
+    from .redact import redact_tables
+
+    return redact_tables(df, tables)
+
+
 def _read_request(args: argparse.Namespace) -> tuple[object, str | None, dict]:
     """Source, format and read options from the config file and the command's flags (flags win)."""
     options = read_options(load_config(args.config)) if args.config else {}
@@ -312,11 +331,14 @@ def cmd_featurize(args: argparse.Namespace) -> int:
         feats = featurize(df, families=families, params=params)
     except (ValueError, TypeError) as exc:
         raise CxError(f"featurize: {exc}") from exc
-    _write_frame(feats.messages, args.output)
+    tables = _maybe_redacted(
+        args, df, {"messages": feats.messages, "evidence": feats.evidence, "conversations": feats.conversations}
+    )
+    _write_frame(tables["messages"], args.output)
     if args.evidence:
-        _write_frame(feats.evidence, args.evidence)
+        _write_frame(tables["evidence"], args.evidence)
     if args.conversations:
-        _write_frame(feats.conversations, args.conversations)
+        _write_frame(tables["conversations"], args.conversations)
     print(
         f"featurized {len(feats.messages):,} messages in {len(feats.conversations):,} conversations "
         f"({len(feats.marker_columns)} marker columns, {len(feats.evidence):,} evidence rows, "
@@ -470,9 +492,10 @@ def _featurize_chunks(args: argparse.Namespace, requested: list, params: dict, w
             raise CxError(f"featurize: {exc}") from exc
         n_chunks += 1
         n_msg, n_conv, n_ev = n_msg + len(feats.messages), n_conv + len(feats.conversations), n_ev + len(feats.evidence)
+        tables = _maybe_redacted(args, chunk, {key: getattr(feats, key) for key in ("messages", "evidence", "conversations")})
         for key in ("messages", "evidence", "conversations"):
             if key in writers:
-                writers[key].write(getattr(feats, key))
+                writers[key].write(tables[key])
         empty = feats
     return (n_msg, n_conv, n_ev, n_rej, n_chunks), empty
 
@@ -514,7 +537,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         df, rejects, feats, scores = _read_and_score(
             args, bar, [e.strip() for e in args.exemplars.split(",") if e.strip()], norms or None, "score"
         )
-    _write_frame(scores, args.output)
+    _write_frame(_maybe_redacted(args, df, {"scores": scores})["scores"], args.output)
     best = scores[scores["closest"]]["exemplar"].value_counts()
     print(
         f"scored {scores['conversation_id'].nunique():,} conversations against {scores['exemplar'].nunique()} exemplars "
@@ -526,6 +549,17 @@ def cmd_score(args: argparse.Namespace) -> int:
             ex = explain(scores, feats, args.explain)
         except KeyError as exc:
             raise CxError(f"--explain: {exc.args[0]}") from None
+        if args.redact:
+            from .redact import Redactor, redact_id
+
+            red = Redactor(df)
+            mids = ex["message_id"].tolist()
+            ex = _maybe_redacted(args, df, {"explain": ex})["explain"]
+            # the reason names the message: the same label as the message_id column, the rest redacted
+            ex["reason"] = [
+                redact_id(str(m), red).join(red(part) for part in str(r).split(str(m))) if isinstance(m, str) else red(str(r))
+                for r, m in zip(ex["reason"], mids, strict=True)
+            ]
         with pd_display():
             print(ex[["exemplar", "behaviour", "decision", "reason", "quote", "suggestion"]].to_string(index=False))
     return 0

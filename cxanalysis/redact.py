@@ -38,8 +38,9 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import NamedTuple
 
 import pandas as pd
@@ -55,7 +56,9 @@ __all__ = [
     "names_from_frame",
     "redact",
     "redact_evidence",
+    "redact_id",
     "redact_span",
+    "redact_tables",
     "redact_text",
 ]
 
@@ -714,4 +717,67 @@ def redact_evidence(
             new = detail.astype(object).copy()
             new[mask] = vals
             out["detail"] = new.astype(detail.dtype) if detail.dtype != object else new
+    return out
+
+
+def redact_id(value: str, redactor: Callable[[str], str]) -> str:
+    """An id with its personal data replaced; a short hash of the original keeps it unique.
+
+    Ids without personal data are returned unchanged. The same id always gives the same
+    label, so tables redacted apart still join on it.
+
+    >>> redact_id("em-CAL8841.laura@mail.example", redact_text)
+    '[EMAIL]#359581'
+    >>> redact_id("QN-5501", redact_text)
+    'QN-5501'
+    """
+    shown = redactor(value)
+    return shown if shown == value else f"{shown}#{hashlib.sha1(value.encode('utf-8')).hexdigest()[:6]}"
+
+
+#: columns of feature and score tables, by what redaction does to them
+ID_COLUMNS = ("conversation_id", "message_id")
+NAME_COLUMNS = ("speaker", "agent", "agents")
+
+
+def redact_tables(df: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Copies of output tables (``feats.messages``/``evidence``/``conversations``, scores) without personal data.
+
+    * ``quote`` and ``detail`` (evidence, :func:`~cxanalysis.explain` output) as
+      :func:`redact_evidence` does it, from the unredacted messages of ``df``;
+    * ``conversation_id`` and ``message_id`` through :func:`redact_id` (an e-mail's ids often
+      hold addresses), identically in every table so they still join;
+    * ``speaker``, ``agent``, ``agents``: customers' names, handles and addresses masked
+      (agents' names kept, as in the text).
+
+    ``df`` is the transcript frame the tables came from (its customer names are redacted
+    wherever they occur).
+    """
+    red = Redactor(df)
+    ids: dict[str, str] = {}
+
+    def label(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+            return v
+        s = str(v)
+        if s not in ids:
+            ids[s] = redact_id(s, red)
+        return ids[s]
+
+    out: dict[str, pd.DataFrame] = {}
+    for key, table in tables.items():
+        t = redact_evidence(table, df) if {"quote", "detail"} & set(table.columns) else table.copy()
+        for col in ID_COLUMNS:
+            if col in t.columns:
+                t[col] = pd.Series([label(v) for v in t[col].tolist()], index=t.index, dtype=t[col].dtype)
+        for col in NAME_COLUMNS:
+            if col in t.columns:
+                vals = t[col].tolist()
+                t[col] = pd.Series(
+                    [v if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else red(str(v)) for v in vals],
+                    index=t.index,
+                    dtype=t[col].dtype,
+                )
+        t.attrs = {}
+        out[key] = t
     return out

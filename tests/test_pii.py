@@ -220,3 +220,42 @@ def test_transcript_text_is_inert_in_html_and_csv(reports, tmp_path: Path) -> No
     formula = df["text"].str.startswith("=").to_numpy()
     assert formula.sum() > 10
     assert cells[formula].str.startswith("'=HYPERLINK").all()
+
+
+@pytest.fixture(scope="module")
+def seeded_file(seeded, tmp_path_factory) -> Path:
+    """The seeded frame as a CSV, with a customer's address also in a speaker and in a conversation id."""
+    df = seeded.copy()
+    first = df["conversation_id"].iloc[0]
+    cust = (df["conversation_id"] == first) & (df["role"] == "customer")
+    df["speaker"] = df["speaker"].astype(object)
+    df.loc[cust, "speaker"] = "Jane Roe <jane.roe@example.com>"
+    df["conversation_id"] = df["conversation_id"].astype(object).replace({first: "em-7781.jane.roe@example.com"})
+    path = tmp_path_factory.mktemp("seeded") / "seeded.csv"
+    df[["conversation_id", "message_id", "timestamp", "role", "speaker", "text", "channel", "lang"]].to_csv(path, index=False)
+    return path
+
+
+def _cli_outputs(path: Path, out: Path, redact: bool, capsys) -> str:
+    from cxanalysis.cli import main
+
+    flag = ["--redact"] if redact else []
+    f = ["-o", str(out / "f.csv"), "--evidence", str(out / "e.csv"), "--conversations", str(out / "c.csv")]
+    assert main(["featurize", str(path), *f, *flag]) == 0
+    assert main(["score", str(path), "-o", str(out / "s.csv"), "--explain", "em-7781.jane.roe@example.com", *flag]) == 0
+    printed = capsys.readouterr()
+    return "\n".join([*(p.read_text(encoding="utf-8") for p in sorted(out.glob("*.csv"))), printed.out, printed.err])
+
+
+def test_cli_featurize_and_score_with_redact_write_no_seeds(seeded_file, tmp_path: Path, capsys) -> None:
+    plain = _cli_outputs(seeded_file, tmp_path / "plain", False, capsys)
+    assert "jane.roe@example.com" in plain and _leaks(plain)  # the control: without --redact they are there
+    red = _cli_outputs(seeded_file, tmp_path / "red", True, capsys)
+    assert _leaks(red) == []
+    assert "Jane Roe" not in red
+    # ids stay joinable: the redacted conversation id is the same label in every table
+    f, s = pd.read_csv(tmp_path / "red" / "f.csv"), pd.read_csv(tmp_path / "red" / "s.csv")
+    c = pd.read_csv(tmp_path / "red" / "c.csv")
+    labels = {x for x in f["conversation_id"] if "[EMAIL]#" in x}
+    assert len(labels) >= 2 and labels <= set(s["conversation_id"]) and labels <= set(c["conversation_id"])  # ours + e-mails
+    assert f["conversation_id"].nunique() == pd.read_csv(tmp_path / "plain" / "f.csv")["conversation_id"].nunique()

@@ -251,10 +251,9 @@ class ReportContext:
     def conversation_label(self, cid: str) -> str:
         """The conversation id as shown: redacted, with a short hash when redaction changed it."""
         if cid not in self._cid_cache:
-            shown = self.red(cid)
-            if shown != cid:
-                shown = f"{shown}#{hashlib.sha1(cid.encode('utf-8')).hexdigest()[:6]}"
-            self._cid_cache[cid] = shown
+            from ..redact import redact_id
+
+            self._cid_cache[cid] = redact_id(cid, self.red)
         return self._cid_cache[cid]
 
     def find_agent(self, name: str) -> str:
