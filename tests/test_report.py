@@ -125,6 +125,30 @@ def test_report_credit_goes_to_the_agent_who_wrote_the_evidence():
     assert d[("Ana", "APL-10")] == d[("Bella", "APL-10")] == "missed"  # a miss belongs to every agent present
 
 
+def test_report_a_miss_shown_by_declared_evidence_belongs_to_its_author():
+    # AMZ-07 (decides on the spot) is missed because Dora deferred; Eve, in the same thread, did not
+    rows = [
+        ("T2-1", "09:00", "customer", "Cleo", "The blender arrived broken. I want a refund."),
+        ("T2-2", "10:00", "agent", "Dora", "Hello Cleo, thanks for writing in."),
+        ("T2-3", "10:01", "agent", "Dora", "I'm not authorised to approve refunds, sorry."),
+        ("T2-4", "11:00", "customer", "Cleo", "Then who is?"),
+        ("T2-5", "12:00", "agent", "Eve", "Your refund is approved and will reach your card by Friday."),
+    ]
+    df = _table([("T2", m, f"2026-11-02T{hm}:00Z", role, who, text, "email", "en") for m, hm, role, who, text in rows])
+    ctx = prepare(df, redact=False, playbooks=["amazon"])
+    assert ctx.decisions.set_index("behaviour").loc["AMZ-07", "decision"] == "missed"
+    d = ctx.agent_dec.set_index(["agent", "behaviour"])["decision"]
+    assert d[("Dora", "AMZ-07")] == "missed"
+    assert d[("Eve", "AMZ-07")] == "n/a"
+    assert d[("Dora", "AMZ-08")] == d[("Eve", "AMZ-08")] == "missed"  # no declared evidence: every agent present
+    assert d[("Eve", "AMZ-04")] == "met" and d[("Dora", "AMZ-04")] == "n/a"  # a refusal is not a refund
+    page = cx.coaching_report(df, agent="Dora", redact=False, playbooks=["amazon"])
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    card = text[text.index("AMZ-07 — ") :]
+    card = card[: card.index("Exemplar phrasing")]
+    assert "I'm not authorised to approve refunds" in card and "thanks for writing in" not in card
+
+
 def test_report_escapes_transcript_markup_and_redacts_by_default(tmp_path):
     rows = []
     for i in range(3):

@@ -139,14 +139,32 @@ def behaviour_decisions(scores: pd.DataFrame, playbooks: dict[str, Playbook]) ->
 def authored_evidence(feats, playbooks: dict[str, Playbook]) -> pd.DataFrame:
     """Evidence rows written by agents, mapped to the behaviours they speak for.
 
-    Columns: ``conversation_id, exemplar, behaviour, agent, message_id, feature, start, end, quote``.
+    Columns: ``conversation_id, exemplar, behaviour, agent, message_id, feature, start, end, quote,
+    rank, declared`` (``declared``: the playbook names the column under ``evidence:``).
     """
     am = agent_messages(feats)[["message_id", "conversation_id", "agent"]]
     ev = feats.evidence.merge(am, on="message_id", how="inner")
-    rows = [(name, b.id, col, i) for name, pb in playbooks.items() for b in pb.scored for i, col in enumerate(b.evidence_columns)]
-    link = pd.DataFrame(rows, columns=["exemplar", "behaviour", "feature", "rank"])
+    rows = [
+        (name, b.id, col, i, bool(b.evidence))
+        for name, pb in playbooks.items()
+        for b in pb.scored
+        for i, col in enumerate(b.evidence_columns)
+    ]
+    link = pd.DataFrame(rows, columns=["exemplar", "behaviour", "feature", "rank", "declared"])
     out = ev.merge(link, on="feature", how="inner")
-    cols = ["conversation_id", "exemplar", "behaviour", "agent", "message_id", "feature", "start", "end", "quote", "rank"]
+    cols = [
+        "conversation_id",
+        "exemplar",
+        "behaviour",
+        "agent",
+        "message_id",
+        "feature",
+        "start",
+        "end",
+        "quote",
+        "rank",
+        "declared",
+    ]
     return out[cols].sort_values(["conversation_id", "exemplar", "behaviour", "rank", "message_id", "start"], kind="stable")
 
 
@@ -154,7 +172,10 @@ def agent_decisions(decisions: pd.DataFrame, conv_agents: pd.DataFrame, authored
     """Each agent's share of the decisions (the attribution rule of this module).
 
     Columns: those of :func:`behaviour_decisions` plus ``agent`` and ``authored`` (the agent
-    wrote evidence for the behaviour in that conversation).
+    wrote evidence for the behaviour in that conversation). A behaviour met (or an anti-pattern
+    shown) with evidence goes to its authors only; a miss goes to every agent present, unless
+    the playbook declares ``evidence:`` for it and some agent wrote such evidence (the deferral
+    of AMZ-07, the reply in another language of TEC-01): then it goes to those agents only.
     """
     d = decisions.merge(conv_agents[["agent", "conversation_id"]], on="conversation_id", how="inner")
     keys = ["conversation_id", "exemplar", "behaviour"]
@@ -165,9 +186,16 @@ def agent_decisions(decisions: pd.DataFrame, conv_agents: pd.DataFrame, authored
     d["any_authored"] = d["any_authored"].fillna(False).astype(bool)
     shown = np.where(d["anti"], d["decision"] == MISSED, d["decision"] == MET)
     not_theirs = shown & d["any_authored"] & ~d["authored"]
+    # a miss that the playbook's declared evidence shows (AMZ-07: a deferral; TEC-01: a reply in
+    # another language) belongs to the agents who wrote that evidence; the others get n/a
+    declared = authored[authored["declared"]] if "declared" in authored.columns else authored.iloc[:0]
+    d = d.merge(declared[[*keys, "agent"]].drop_duplicates().assign(wrote_miss=True), on=[*keys, "agent"], how="left")
+    d = d.merge(declared[keys].drop_duplicates().assign(any_miss=True), on=keys, how="left")
+    wrote_miss, any_miss = d["wrote_miss"].fillna(False).astype(bool), d["any_miss"].fillna(False).astype(bool)
+    not_theirs = not_theirs | (~d["anti"] & (d["decision"] == MISSED) & any_miss & ~wrote_miss).to_numpy()
     d.loc[not_theirs, "decision"] = NA
     d.loc[not_theirs, "points"] = np.nan
-    return d.drop(columns="any_authored").reset_index(drop=True)
+    return d.drop(columns=["any_authored", "wrote_miss", "any_miss"]).reset_index(drop=True)
 
 
 def agent_behaviours(agent_dec: pd.DataFrame, conv_agents: pd.DataFrame) -> pd.DataFrame:

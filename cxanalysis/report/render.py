@@ -135,13 +135,18 @@ def _gap(ctx: ReportContext, agent: str, row: pd.Series, also: list[str], used: 
     cid = next((c for c in order if c not in used), order[0])  # a different conversation per gap where possible
     used.add(cid)
     quote, label = None, "opening of their first reply in this conversation"
-    if b.anti:
+    if b.anti or b.evidence:  # an anti-pattern shown, or a miss the playbook's evidence shows (AMZ-07, TEC-01)
         a = ctx.of("authored", agent)
         ev = a.loc[(a["conversation_id"] == cid) & (a["exemplar"] == row["exemplar"]) & (a["behaviour"] == b.id)]
         if len(ev):
             e = ev.iloc[0]
             quote = ctx.quote(e["message_id"], e["start"], e["end"])
-            label = f"the words that showed it ({e['feature']}) are marked"
+            marked = not (pd.isna(e["start"]) or pd.isna(e["end"]))
+            label = (
+                f"the words that showed it ({e['feature']}) are marked"
+                if marked
+                else f"the reply that showed it ({e['feature']})"
+            )
     if quote is None:
         mid = _first_message(ctx, agent, cid)
         quote = ctx.quote(mid) if mid else None
