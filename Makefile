@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(VENV)/bin/cx read data/samples --config data/samples/cx.yml --summary
 	$(VENV)/bin/cx featurize data/samples --config data/samples/cx.yml -o reports/features.csv \
-		--evidence reports/evidence.csv --conversations reports/conversations.csv
-	$(VENV)/bin/cx score data/samples --config data/samples/cx.yml -o reports/scores.csv
+		--evidence reports/evidence.csv --conversations reports/conversations.csv --redact
+	$(VENV)/bin/cx score data/samples --config data/samples/cx.yml -o reports/scores.csv --redact
 	$(VENV)/bin/cx report data/samples --config data/samples/cx.yml -o reports
 
 # Notebooks run under strict nbval in their own pytest run: the kernel talks TCP on localhost.

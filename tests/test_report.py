@@ -149,6 +149,23 @@ def test_report_a_miss_shown_by_declared_evidence_belongs_to_its_author():
     assert "I'm not authorised to approve refunds" in card and "thanks for writing in" not in card
 
 
+def test_report_a_strength_is_illustrated_from_a_conversation_where_it_was_met():
+    from cxanalysis.report import render
+
+    rows = [  # Finn answers a Japanese customer in English (TEC-01 missed), an English one in English (met)
+        ("J1", "J1-1", "2026-11-03T09:00:00Z", "customer", "Aki", "注文した靴がまだ届きません。", "chat", "ja"),
+        ("J1", "J1-2", "2026-11-03T09:01:00Z", "agent", "Finn", "Sorry, I will check the shoes order now.", "chat", "en"),
+        ("J2", "J2-1", "2026-11-04T09:00:00Z", "customer", "Bo", "My shoes have not arrived.", "chat", "en"),
+        ("J2", "J2-2", "2026-11-04T09:01:00Z", "agent", "Finn", "Sorry about that, I will check the order now.", "chat", "en"),
+    ]
+    ctx = prepare(_table(rows), redact=False, playbooks=["apple"])
+    beh = ctx.of("beh", "Finn")
+    row = beh[beh["behaviour"] == "TEC-01"].iloc[0]
+    assert row["met"] == 1 and row["missed"] == 1
+    card = render._strength(ctx, "Finn", row)
+    assert card["conversation"] == "J2"  # not J1, where the English reply missed it
+
+
 def test_report_escapes_transcript_markup_and_redacts_by_default(tmp_path):
     rows = []
     for i in range(3):

@@ -189,17 +189,18 @@ def _condition_values(ctx: ReportContext, b, cid: str) -> str:
 
 def _strength(ctx: ReportContext, agent: str, row: pd.Series) -> dict:
     b = ctx.playbooks[row["exemplar"]].behaviour(row["behaviour"])
+    d = ctx.of("dec", agent)
+    met = d.loc[(d["exemplar"] == row["exemplar"]) & (d["behaviour"] == b.id) & (d["decision"] == "met"), "conversation_id"]
     a = ctx.of("authored", agent)
-    ev = a.loc[(a["exemplar"] == row["exemplar"]) & (a["behaviour"] == b.id)]
+    # evidence from a conversation where the behaviour was met (TEC-01's evidence is of misses)
+    ev = a.loc[(a["exemplar"] == row["exemplar"]) & (a["behaviour"] == b.id) & a["conversation_id"].isin(met)]
     quote, cid, reason = None, None, ""
     if len(ev):
         cid = _recent_first(ctx, ev["conversation_id"].unique())[0]
         e = ev.loc[ev["conversation_id"] == cid].iloc[0]
         quote = ctx.quote(e["message_id"], e["start"], e["end"])
     else:
-        d = ctx.of("dec", agent)
-        met = d.loc[(d["exemplar"] == row["exemplar"]) & (d["behaviour"] == b.id) & (d["decision"] == "met")]
-        cid = _recent_first(ctx, met["conversation_id"].unique())[0]
+        cid = _recent_first(ctx, met.unique())[0]
         reason = _condition_values(ctx, b, cid)
     return {
         "id": b.id,
