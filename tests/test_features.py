@@ -3,6 +3,8 @@ aggregation, and the scikit-learn transformer contract of every family."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -239,3 +241,18 @@ def test_bench_synthetic_is_seeded_and_mixed():
     langs = cx.detect_languages(a["text"])
     assert set(langs) >= {"en", "zh", "ja", "ru"}
     assert np.isclose((a["role"] == "agent").mean(), 0.45, atol=0.1)
+
+
+def test_no_evidence_span_cuts_a_latin_or_cyrillic_word(sample_features, sample_frame):
+    # a quote that ends inside the next word ("...first.\n2. A") reads as a bug in a report
+    text = dict(zip(sample_frame["message_id"], sample_frame["text"], strict=True))
+    ev = sample_features.evidence.dropna(subset=["start", "end"])
+    letter = re.compile(r"[A-Za-zА-Яа-яЁё]")
+    cut = []
+    for m, s, e, f in zip(ev["message_id"], ev["start"], ev["end"], ev["feature"], strict=True):
+        t, s, e = text[m], int(s), int(e)
+        if (0 < s < len(t) and letter.match(t[s - 1]) and letter.match(t[s])) or (
+            0 < e < len(t) and letter.match(t[e - 1]) and letter.match(t[e])
+        ):
+            cut.append((f, m, t[max(0, s - 5) : e + 5]))
+    assert not cut, cut[:5]
