@@ -259,3 +259,14 @@ def test_cli_featurize_and_score_with_redact_write_no_seeds(seeded_file, tmp_pat
     labels = {x for x in f["conversation_id"] if "[EMAIL]#" in x}
     assert len(labels) >= 2 and labels <= set(s["conversation_id"]) and labels <= set(c["conversation_id"])  # ours + e-mails
     assert f["conversation_id"].nunique() == pd.read_csv(tmp_path / "plain" / "f.csv")["conversation_id"].nunique()
+
+
+def test_cli_chunked_featurize_with_redact_writes_no_seeds(seeded_file, tmp_path: Path) -> None:
+    from cxanalysis.cli import main
+
+    out = ["-o", str(tmp_path / "f.parquet"), "--evidence", str(tmp_path / "e.csv"), "--conversations", str(tmp_path / "c.csv")]
+    assert main(["featurize", str(seeded_file), "--chunksize", "40", "--redact", *out]) == 0
+    f = pd.read_parquet(tmp_path / "f.parquet")
+    written = "\n".join([f.to_csv(index=False), (tmp_path / "e.csv").read_text("utf-8"), (tmp_path / "c.csv").read_text("utf-8")])
+    assert _leaks(written) == [] and "Jane Roe" not in written
+    assert len(f) == len(pd.read_csv(seeded_file))  # every message is still there
