@@ -271,25 +271,65 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+#: longer values are not names or handles (and would make the patterns needlessly deep)
+_MAX_NAME = 200
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, factored by common prefixes, longest match first.
+
+    One alternation of thousands of literals makes Python's ``re`` try every one at every
+    position (a frame of 20,000 customer ids took 19 ms per message); the factored form
+    tests one character per step. At a node that ends a word the shorter match is tried
+    last (``(?:...)?`` is greedy), as the old longest-first alternation did.
+
+    >>> _trie(["ann", "anna", "bo"])
+    '(?:ann(?:a)?|bo)'
+    """
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = []
+        for ch in sorted(k for k in node if k):
+            child = node[ch]
+            while len(child) == 1 and "" not in child:  # a chain: no group needed
+                ((nxt, child),) = child.items()
+                ch += nxt
+            alts.append(re.escape(ch) + build(child))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """One regex for literal names: word-bounded for alphabetic, plain for CJK names."""
-    latin, cjk = set(), set()
+    latin, stems, cjk = set(), set(), set()
     for name in names:
         name = name.strip()
-        if not name:
+        if not name or len(name) > _MAX_NAME:
             continue
         if _CJK.search(name):
             if len(name) >= 2:
                 cjk.add(name)
+        elif re.fullmatch(r"[А-ЯЁ][а-яё]{3,}", name):  # Russian first names decline
+            stems.add(name[:-1] if name[-1] in "аяйьоеи" else name)
         elif len(name) >= 2:
             latin.add(name)
     parts = []
-    for name in sorted(latin, key=len, reverse=True):
-        esc = re.escape(name)
-        if re.fullmatch(r"[А-ЯЁ][а-яё]{3,}", name):  # Russian first names decline
-            esc = re.escape(name[:-1] if name[-1] in "аяйьоеи" else name) + r"[а-яё]{0,3}"
-        parts.append(r"(?<![\w@])" + esc + r"(?!\w)")
-    parts.extend(re.escape(n) for n in sorted(cjk, key=len, reverse=True))
+    if latin:
+        parts.append(r"(?<![\w@])" + _trie(latin) + r"(?!\w)")
+    if stems:
+        parts.append(r"(?<![\w@])" + _trie(stems) + r"[а-яё]{0,3}(?!\w)")
+    if cjk:
+        parts.append(_trie(cjk))
     return re.compile("|".join(parts)) if parts else None
 
 
@@ -319,11 +359,8 @@ class _Rules:
                     handles.add(name.lstrip("@"))
             elif name.casefold() not in self.keep:
                 plain.add(name)
-        self.handles = (
-            re.compile("|".join(r"(?<![\w])@?" + re.escape(h) + r"(?!\w)" for h in sorted(handles, key=len, reverse=True)))
-            if handles
-            else None
-        )
+        handles = {h for h in handles if len(h) <= _MAX_NAME}
+        self.handles = re.compile(r"(?<![\w])@?" + _trie(handles) + r"(?!\w)") if handles else None
         self.names = _names_pattern(plain)
 
 

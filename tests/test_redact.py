@@ -192,3 +192,31 @@ def test_find_pii_spans_are_sorted_disjoint_and_exact(text: str) -> None:
     out = redact_text(text)
     for s in spans:  # what was found is gone from the output (unless it also occurs elsewhere)
         assert s.text not in out or text.count(s.text) > 1 or s.text in "[EMAIL][PHONE][CARD][ORDER][HANDLE][NAME]"
+
+
+def test_name_trie_matches_what_a_longest_first_alternation_matches():
+    import random
+    import re
+
+    from cxanalysis.redact import _trie
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        words = {"".join(rnd.choice("ab1.") for _ in range(rnd.randint(1, 5))) for _ in range(rnd.randint(1, 8))}
+        trie = re.compile(_trie(words))
+        plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        for _ in range(30):
+            s = "".join(rnd.choice("ab1.") for _ in range(rnd.randint(1, 6)))
+            m1, m2 = trie.match(s), plain.match(s)
+            assert (m1 and m1.group()) == (m2 and m2.group()), (words, s)
+
+
+def test_a_frame_with_thousands_of_customer_ids_still_finds_each_one():
+    import pandas as pd
+
+    from cxanalysis.redact import Redactor
+
+    ids = [str(115000 + 7 * i) for i in range(20_000)]
+    df = pd.DataFrame({"role": ["customer"] * len(ids) + ["agent"], "speaker": [*ids, "Brand"], "text": "x"})
+    red = Redactor(df)
+    assert red("thanks @115007 and 115014, not 1150070 or 115001") == "thanks [HANDLE] and [HANDLE], not 1150070 or 115001"
