@@ -190,8 +190,12 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
     msgs = feats.messages
     in_conv = msgs.loc[msgs["conversation_id"] == conversation_id, ["message_id", "role"]]
     ev = feats.evidence.merge(in_conv, on="message_id", how="inner")
+    ev_by_feature: dict[str, list[dict]] = {}
+    for r in ev.to_dict("records"):  # a few rows per conversation: plain dicts beat frame filters
+        ev_by_feature.setdefault(r["feature"], []).append(r)
     out = []
-    for _, r in rows_s.iterrows():
+    values = conv.iloc[0].to_dict() if len(conv) else {}
+    for r in rows_s.to_dict("records"):
         name = r["exemplar"]
         if exemplar is not None and name != exemplar:
             continue
@@ -208,10 +212,8 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
                 "critical": b.critical,
             }
             row.update(decision=decision, message_id=pd.NA, start=pd.NA, end=pd.NA, quote=pd.NA, suggestion="")
-            hits = ev[ev["feature"].isin(list(b.evidence_columns))]
-            if len(hits):  # the condition's first column with evidence speaks first (AMZ-04: the refund, then the date)
-                rank = {c: i for i, c in enumerate(b.evidence_columns)}
-                hits = hits.assign(_r=hits["feature"].map(rank)).sort_values("_r", kind="stable")
+            # the condition's first column with evidence speaks first (AMZ-04: the refund, then the date)
+            hits = [r for c in b.evidence_columns for r in ev_by_feature.get(c, ())]
             shown = decision == (MISSED if b.anti else MET)  # the condition held: quote what made it hold
             if decision == NA:
                 applies = b.applies.evaluate(conv, nm) if len(conv) else pd.Series([pd.NA], dtype="boolean")
@@ -225,24 +227,24 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
                 else:
                     row["reason"] = f"does not apply: {b.applies.source} is false"
             elif shown:
-                if len(hits):
-                    h = hits.iloc[0]
+                if hits:
+                    h = hits[0]
                     row.update(message_id=h["message_id"], start=h["start"], end=h["end"], quote=h["quote"])
                     detail = f" ({h['detail']})" if isinstance(h["detail"], str) and h["detail"] else ""
                     row["reason"] = f"{b.condition.source}: {h['feature']} in message {h['message_id']}{detail}"
                 else:
-                    row["reason"] = f"{b.condition.source} holds ({_values(conv, b.condition.columns)})"
+                    row["reason"] = f"{b.condition.source} holds ({_values(values, b.condition.columns)})"
                 if b.anti:
                     row["suggestion"] = _phrasing(b, lang)
             elif b.anti:
-                row["reason"] = f"avoided: {b.condition.source} is false ({_values(conv, b.condition.columns)})"
+                row["reason"] = f"avoided: {b.condition.source} is false ({_values(values, b.condition.columns)})"
             else:
-                row["reason"] = f"missed: {b.condition.source} is false ({_values(conv, b.condition.columns)})"
+                row["reason"] = f"missed: {b.condition.source} is false ({_values(values, b.condition.columns)})"
                 # a playbook may name evidence that shows the miss (TEC-01: the reply in another
                 # language): quote the first such agent message, so the miss has an author
-                against = hits[hits["role"] == "agent"] if b.evidence and len(hits) else hits.iloc[:0]
-                if len(against):
-                    h = against.iloc[0]
+                against = [r for r in hits if r["role"] == "agent"] if b.evidence else []
+                if against:
+                    h = against[0]
                     row.update(message_id=h["message_id"], start=h["start"], end=h["end"], quote=h["quote"])
                     detail = f" ({h['detail']})" if isinstance(h["detail"], str) and h["detail"] else ""
                     row["reason"] += f": {h['feature']} in message {h['message_id']}{detail}"
@@ -269,12 +271,11 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
     return frame
 
 
-def _values(conv: pd.DataFrame, columns: Iterable[str]) -> str:
-    if not len(conv):
-        return ""
+def _values(values: dict, columns: Iterable[str]) -> str:
+    """``col=value`` for the condition's columns, from the conversation's row as a dict."""
     parts = []
     for c in columns:
-        if c in conv.columns:
-            v = conv[c].iloc[0]
+        if c in values:
+            v = values[c]
             parts.append(f"{c}={'NA' if pd.isna(v) else (round(float(v), 1) if isinstance(v, float) else v)}")
     return ", ".join(parts)

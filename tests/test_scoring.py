@@ -7,6 +7,7 @@ conversations, and every behaviour ID met where present and not met where absent
 
 from __future__ import annotations
 
+import copy
 import csv
 from pathlib import Path
 
@@ -394,3 +395,10 @@ def test_an_unanswered_conversation_is_not_scored_and_explain_says_why():
     assert s["score"].isna().all() and s["closest"].sum() == 1
     ex = cx.explain(s, feats, "u")
     assert (ex["decision"] == "n/a").all() and (ex["reason"] == "no agent message to judge").all()
+
+
+def test_playbooks_in_scores_attrs_are_shared_not_copied(sample_scores):
+    # pandas deep-copies attrs into every result; a frozen playbook is shared instead (speed)
+    sub = sample_scores[sample_scores["exemplar"] == "apple"].head(3)
+    assert sub.attrs["playbooks"]["apple"] is sample_scores.attrs["playbooks"]["apple"]
+    assert copy.deepcopy(packaged_playbook("amazon")) is packaged_playbook("amazon")
