@@ -290,6 +290,18 @@ def _read_request(args: argparse.Namespace) -> tuple[object, str | None, dict]:
     return source, fmt, options
 
 
+def _warning_text(args: argparse.Namespace, message) -> str:
+    """A reader's warning as printed: with ``--redact``, addresses, phones and ids in it are masked
+    (an unmapped speaker is often a customer's e-mail address; the display names still show
+    which speakers need ``roles=``)."""
+    text = str(message)
+    if not getattr(args, "redact", False):
+        return text
+    from .redact import redact_text
+
+    return redact_text(text)
+
+
 def _read(args: argparse.Namespace):
     source, fmt, options = _read_request(args)
     with warnings.catch_warnings(record=True) as caught:
@@ -297,7 +309,7 @@ def _read(args: argparse.Namespace):
         df, rejects = read_transcripts(source, fmt, return_rejects=True, **options)
     for w in caught:
         if issubclass(w.category, CxWarning):
-            print(f"warning: {w.message}", file=sys.stderr)
+            print(f"warning: {_warning_text(args, w.message)}", file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     if args.rejects:
@@ -412,7 +424,7 @@ def _stream_read(args: argparse.Namespace, chunksize: int):
         finally:
             for w in caught:
                 if issubclass(w.category, CxWarning):
-                    print(f"warning: {w.message}", file=sys.stderr)
+                    print(f"warning: {_warning_text(args, w.message)}", file=sys.stderr)
 
 
 def _featurize_chunked(args: argparse.Namespace, families: list[str] | None, params: dict) -> int:

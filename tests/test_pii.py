@@ -270,3 +270,14 @@ def test_cli_chunked_featurize_with_redact_writes_no_seeds(seeded_file, tmp_path
     written = "\n".join([f.to_csv(index=False), (tmp_path / "e.csv").read_text("utf-8"), (tmp_path / "c.csv").read_text("utf-8")])
     assert _leaks(written) == [] and "Jane Roe" not in written
     assert len(f) == len(pd.read_csv(seeded_file))  # every message is still there
+
+
+def test_cli_redact_masks_addresses_in_reader_warnings(samples, tmp_path: Path, capsys) -> None:
+    from cxanalysis.cli import main
+
+    # without the samples' config the e-mail speakers are unmapped: the warning names them
+    assert main(["score", str(samples / "email"), "-o", str(tmp_path / "plain.csv")]) == 0
+    assert "@mail.example" in capsys.readouterr().err
+    assert main(["score", str(samples / "email"), "-o", str(tmp_path / "red.csv"), "--redact"]) == 0
+    err = capsys.readouterr().err
+    assert "unmapped" in err and "[EMAIL]" in err and "@mail.example" not in err
