@@ -218,6 +218,22 @@ def test_handles_and_numbers_do_not_make_questions_alike():
     assert len(r.clusters) == 2
 
 
+def test_contact_reasons_above_max_tree_sample_the_tree_and_place_the_rest():
+    full = insights.contact_reasons(openings(PASSWORD + OTHERS))
+    for seed in range(5):
+        r = insights.contact_reasons(openings(PASSWORD + OTHERS), max_tree=8, random_state=seed)
+        a = r.assignments.set_index("conversation_id")["reason"]
+        assert a.notna().all() and len(a) == len(PASSWORD) + len(OTHERS)
+        # the password questions the tree did not see still join the password reason ...
+        assert a[[f"c{i}" for i in range(12)]].nunique() == 1, seed
+        assert len(r.faq_candidates) == 1 and r.faq_candidates.loc[0, "size"] == 12
+        # ... and the unrelated questions stay apart, as without sampling
+        assert a[[f"c{i}" for i in range(12, 17)]].nunique() == 5
+        assert len(r.clusters) == len(full.clusters)
+    with pytest.raises(ValueError, match="max_tree"):
+        insights.contact_reasons(openings(PASSWORD), max_tree=1)
+
+
 def test_contact_reasons_need_text_and_a_sane_threshold():
     with pytest.raises(SchemaError, match="opening_messages"):
         insights.contact_reasons(pd.DataFrame({"conversation_id": ["a"]}))

@@ -9,7 +9,10 @@
   "I ... my ... the" does not make questions look alike. Clusters come
   from average-linkage agglomerative clustering on cosine distance, cut at ``max_distance``:
   no number of clusters to guess. Questions in different languages share few n-grams and
-  land in different clusters.
+  land in different clusters. The tree needs all pairwise distances (n² floats: 5,000
+  openings take about 1 GB), so above ``max_tree`` openings it is built on a fixed random
+  sample of that size, and every other opening joins the reason whose centroid is nearest,
+  if within ``max_distance``, else becomes a reason of its own.
 * A cluster of ``min_faq`` (default 10, TEC-08) or more similar questions is an FAQ article
   candidate.
 * :func:`contact_types` — technical / emotional / constructive (TEC-02) from feature columns
@@ -113,6 +116,8 @@ def contact_reasons(
     max_distance: float = 0.8,
     min_faq: int = FAQ_MIN,
     ngram_range: tuple[int, int] = (2, 4),
+    max_tree: int = 5000,
+    random_state: int = 0,
 ) -> ContactReasons:
     """Cluster opening messages into contact reasons and flag FAQ candidates (TEC-08).
 
@@ -127,6 +132,11 @@ def contact_reasons(
         Cluster size from which a reason is an FAQ article candidate (TEC-08: about ten).
     ngram_range
         Character n-gram lengths.
+    max_tree, random_state
+        With more openings than ``max_tree``, the cluster tree is built on a random sample of
+        ``max_tree`` of them (seeded by ``random_state``) and the rest join the nearest reason's
+        centroid (cosine distance at most ``max_distance``) or start their own: memory stays
+        bounded by ``max_tree``², not the corpus size squared.
 
     Returns
     -------
@@ -145,16 +155,24 @@ def contact_reasons(
     if len(assign) == 0:
         clusters = pd.DataFrame(columns=["reason", "size", "languages", "example", "faq_candidate"])
         return ContactReasons(assign.assign(reason=pd.Series(dtype="int64")), clusters, min_faq)
-    if len(assign) == 1 or (clean == "").all():
-        labels = np.zeros(len(assign), dtype=int)
-        sim = np.ones((len(assign), len(assign)))
+    if max_tree < 2:
+        raise ValueError(f"contact_reasons(): max_tree must be at least 2, got {max_tree}")
+    n = len(assign)
+    tree = np.arange(n)  # the openings the tree is built on; sim is among them
+    if n == 1 or (clean == "").all():
+        labels = np.zeros(n, dtype=int)
+        sim = np.ones((n, n))
     else:
         vec = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=True, min_df=1)
         X = vec.fit_transform(clean)
-        sim = (X @ X.T).toarray()
+        if n > max_tree:
+            tree = np.sort(np.random.default_rng(random_state).choice(n, size=max_tree, replace=False))
+        Xt = X[tree]
+        sim = (Xt @ Xt.T).toarray()
         dist = np.clip(1 - sim, 0, None)
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=max_distance)
-        labels = model.fit_predict(dist)
+        tree_labels = model.fit_predict(dist)
+        labels = tree_labels if n <= max_tree else _assign_rest(X, tree, tree_labels, max_distance)
     # number reasons by size (largest first), ties by first appearance
     sizes = pd.Series(labels).value_counts(sort=False)
     first_seen = pd.Series(np.arange(len(labels))).groupby(labels).min()
@@ -162,9 +180,15 @@ def contact_reasons(
     renumber = {old: new for new, old in enumerate(order)}
     assign["reason"] = np.array([renumber[k] for k in labels], dtype="int64")
     rows = []
+    pos_in_tree = pd.Series(np.arange(len(tree)), index=tree)
     for reason, members in assign.groupby("reason").groups.items():
         idx = np.asarray(members)
-        central = idx[int(np.argmax(sim[np.ix_(idx, idx)].mean(axis=1)))]
+        in_tree = idx[np.isin(idx, tree)]
+        if len(in_tree):  # the member most similar to the others (of those the tree saw)
+            at = pos_in_tree[in_tree].to_numpy()
+            central = in_tree[int(np.argmax(sim[np.ix_(at, at)].mean(axis=1)))]
+        else:
+            central = idx[0]
         langs = assign.loc[idx, "lang"].value_counts() if "lang" in assign else pd.Series(dtype="int64")
         rows.append(
             {
@@ -177,6 +201,30 @@ def contact_reasons(
         )
     clusters = pd.DataFrame(rows).sort_values("reason", ignore_index=True)
     return ContactReasons(assign, clusters, min_faq)
+
+
+def _assign_rest(X, tree: np.ndarray, tree_labels: np.ndarray, max_distance: float, batch: int = 2000) -> np.ndarray:
+    """Labels for every row of ``X``: the tree's own, and for the others the nearest centroid or a new label."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    k = int(tree_labels.max()) + 1
+    member = sparse.csr_matrix((np.ones(len(tree)), (tree_labels, np.arange(len(tree)))), shape=(k, len(tree)))
+    centroids = normalize(member @ X[tree])  # mean direction of each reason, unit length
+    labels = np.full(X.shape[0], -1, dtype=np.int64)
+    labels[tree] = tree_labels
+    rest = np.setdiff1d(np.arange(X.shape[0]), tree)
+    nxt = k
+    for lo in range(0, len(rest), batch):
+        rows = rest[lo : lo + batch]
+        s = (X[rows] @ centroids.T).toarray()
+        best = s.argmax(axis=1)
+        near = s[np.arange(len(rows)), best] >= 1 - max_distance
+        labels[rows[near]] = best[near]
+        far = rows[~near]
+        labels[far] = np.arange(nxt, nxt + len(far))
+        nxt += len(far)
+    return labels
 
 
 CONTACT_TYPES = ("technical", "emotional", "constructive")
