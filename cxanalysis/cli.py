@@ -123,6 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
     r.add_argument("-o", "--output", type=Path, help="write the frame (.parquet, .csv or .jsonl)")
+    r.add_argument(
+        "--redact",
+        action="store_true",
+        help="mask personal data in the written frame (text, ids, names), the rejects and the warnings",
+    )
 
     f = sub.add_parser(
         "featurize",
@@ -140,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument(
         "--redact",
         action="store_true",
-        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in ids, names and quotes of the output, as cx report does",
+        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in the ids, names and quotes written, the rejects and the warnings, as cx report does",
     )
     f.add_argument(
         "--chunksize",
@@ -179,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument(
         "--redact",
         action="store_true",
-        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in ids, names and quotes of the output, as cx report does",
+        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in the ids, names and quotes written, the rejects and the warnings, as cx report does",
     )
 
     rp = sub.add_parser(
@@ -314,14 +319,28 @@ def _read(args: argparse.Namespace):
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     if args.rejects:
         args.rejects.parent.mkdir(parents=True, exist_ok=True)
-        _write_frame(rejects, args.rejects)
+        out = rejects
+        if getattr(args, "redact", False) and "raw" in rejects.columns:  # a rejected row is raw input
+            from .redact import Redactor
+
+            red = Redactor(df)
+            out = rejects.assign(
+                raw=[r if r is None or (isinstance(r, float) and r != r) else red(str(r)) for r in rejects["raw"]]
+            )
+        _write_frame(out, args.rejects)
     return df, rejects
 
 
 def cmd_read(args: argparse.Namespace) -> int:
     df, rejects = _read(args)
     if args.output:
-        _write_frame(df, args.output)
+        out = df
+        if args.redact:
+            from .redact import redact, redact_tables
+
+            text_cols = ("text", *(c for c in df.columns if c.startswith("meta.")))  # meta.to, meta.cc, ...
+            out = redact_tables(df, {"frame": redact(df, columns=text_cols)})["frame"]
+        _write_frame(out, args.output)
         print(f"wrote {len(df):,} messages to {args.output}", file=sys.stderr)
     if args.summary or args.json or not args.output:
         s = summarize(df, rejects)

@@ -773,7 +773,7 @@ def redact_id(value: str, redactor: Callable[[str], str]) -> str:
 
 
 #: columns of feature and score tables, by what redaction does to them
-ID_COLUMNS = ("conversation_id", "message_id")
+ID_COLUMNS = ("conversation_id", "message_id", "reply_to")
 NAME_COLUMNS = ("speaker", "agent", "agents")
 
 
@@ -782,8 +782,8 @@ def redact_tables(df: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> dict[
 
     * ``quote`` and ``detail`` (evidence, :func:`~cxanalysis.explain` output) as
       :func:`redact_evidence` does it, from the unredacted messages of ``df``;
-    * ``conversation_id`` and ``message_id`` through :func:`redact_id` (an e-mail's ids often
-      hold addresses), identically in every table so they still join;
+    * ``conversation_id``, ``message_id`` and ``reply_to`` through :func:`redact_id` (an
+      e-mail's ids often hold addresses), identically in every table so they still join;
     * ``speaker``, ``agent``, ``agents``: customers' names, handles and addresses masked
       (agents' names kept, as in the text).
 

@@ -281,3 +281,31 @@ def test_cli_redact_masks_addresses_in_reader_warnings(samples, tmp_path: Path, 
     assert main(["score", str(samples / "email"), "-o", str(tmp_path / "red.csv"), "--redact"]) == 0
     err = capsys.readouterr().err
     assert "unmapped" in err and "[EMAIL]" in err and "@mail.example" not in err
+
+
+def test_cli_read_with_redact_masks_frame_rejects_and_keeps_joins(seeded_file, tmp_path: Path) -> None:
+    from cxanalysis.cli import main
+
+    bad = tmp_path / "with_a_bad_row.csv"
+    lines = seeded_file.read_text(encoding="utf-8").splitlines()
+    # one more row whose timestamp cannot be read: it goes to the rejects with its raw text
+    lines.append('zz,zz-1,not a time,customer,Jane Roe,"Call +1 415 555 0134 or jane.roe@example.com",chat,en')
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, rej = tmp_path / "frame.parquet", tmp_path / "rejects.csv"
+    assert main(["read", str(bad), "-o", str(out), "--rejects", str(rej), "--redact"]) == 0
+    frame = pd.read_parquet(out)
+    written = frame.astype(str).to_csv(index=False) + rej.read_text(encoding="utf-8")
+    assert "not a time" in written  # the rejected row is there, with its reason
+    assert _leaks(written) == [] and "Jane Roe" not in written
+
+
+def test_cli_read_with_redact_keeps_email_replies_joined(samples, tmp_path: Path) -> None:
+    from cxanalysis.cli import main
+
+    out = tmp_path / "email.parquet"
+    assert main(["read", str(samples / "email"), "--config", str(samples / "cx.yml"), "-o", str(out), "--redact"]) == 0
+    frame = pd.read_parquet(out)
+    ids = pd.concat([frame["conversation_id"], frame["message_id"], frame["reply_to"].dropna()])
+    assert not ids.str.contains("@").any()  # Message-IDs hold addresses
+    replies = frame["reply_to"].dropna()
+    assert len(replies) and replies.isin(set(frame["message_id"])).all()  # still joined after redaction
