@@ -182,3 +182,12 @@ def test_email_header_bytes_that_are_not_utf8_become_replacement_characters() ->
     df, rej = _read(mbox, "m.mbox", "email")
     assert len(rej) == 0
     assert df[["speaker", "meta.subject"]].iloc[0].tolist() == ["张\ufffd <z@x>", "order\ufffd"]
+
+
+def test_jsonl_key_whose_only_values_are_objects_is_kept_not_a_missing_column() -> None:
+    # found by the fuzz run: one record with "text": {} made the whole file "no text column",
+    # while the same record among others was read (empty text), as wrong-typed values are
+    df, rej = _read(b'{"conversation_id": "c1", "message_id": "1", "role": "customer", "text": {}}\n', "f.jsonl", "jsonl")
+    assert len(df) == 1 and len(rej) == 0
+    df, rej = _read(b'{"conversation_id": "c1", "message_id": "1", "text": {"a": 1}}\n', "f.jsonl", "jsonl")
+    assert len(df) == 1 and len(rej) == 0 and "meta.text.a" in df.columns

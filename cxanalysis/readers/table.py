@@ -126,6 +126,7 @@ def read_jsonl(sources: list[Source], *, columns: Any = None, encoding: str | No
     for src in sources:
         lines = src.text(encoding).split("\n")
         records, where, raws = [], [], []
+        keys: dict[str, None] = {}  # top-level keys in order
         for i, line in enumerate(lines, start=1):
             body = line.strip()
             if not body:
@@ -142,10 +143,14 @@ def read_jsonl(sources: list[Source], *, columns: Any = None, encoding: str | No
                 batch.rejects.append((f"{src.name}:{i}", f"expected a JSON object, found {type(obj).__name__}", line))
                 continue
             records.append(obj)
+            keys.update(dict.fromkeys(obj))
             where.append(f"{src.name}:{i}")
             raws.append(line)
         # no records (an empty file, or every line rejected): an empty table, not a missing column
         flat = pd.json_normalize(records, sep=".") if records else pd.DataFrame(columns=["conversation_id", "text"])
+        for k in keys:  # a key whose every value is an object ({}, {"a": 1}) was flattened away:
+            if str(k) not in flat.columns:  # keep it (empty), as it is when other records give it a value
+                flat[str(k)] = None
         header = [str(c) for c in flat.columns]
         mapping = map_columns(header, columns)
         taken = set(mapping.values())
