@@ -792,29 +792,30 @@ def redact_tables(df: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> dict[
     """
     red = Redactor(df)
     ids: dict[str, str] = {}
+    names: dict[str, str] = {}
 
-    def label(v):
-        if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
-            return v
-        s = str(v)
-        if s not in ids:
-            ids[s] = redact_id(s, red)
-        return ids[s]
+    def mapped(column: pd.Series, fn: Callable[[str], str], cache: dict[str, str]) -> pd.Series:
+        """``fn`` of each present value (once per distinct value); missing values stay missing."""
+        out = []
+        for v in column.tolist():
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                out.append(v)
+                continue
+            s = str(v)
+            if s not in cache:
+                cache[s] = fn(s)
+            out.append(cache[s])
+        return pd.Series(out, index=column.index, dtype=column.dtype)
 
     out: dict[str, pd.DataFrame] = {}
     for key, table in tables.items():
         t = redact_evidence(table, df) if {"quote", "detail"} & set(table.columns) else table.copy()
         for col in ID_COLUMNS:
             if col in t.columns:
-                t[col] = pd.Series([label(v) for v in t[col].tolist()], index=t.index, dtype=t[col].dtype)
+                t[col] = mapped(t[col], lambda s: redact_id(s, red), ids)
         for col in NAME_COLUMNS:
             if col in t.columns:
-                vals = t[col].tolist()
-                t[col] = pd.Series(
-                    [v if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else red(str(v)) for v in vals],
-                    index=t.index,
-                    dtype=t[col].dtype,
-                )
+                t[col] = mapped(t[col], red, names)
         t.attrs = {}
         out[key] = t
     return out
