@@ -26,6 +26,7 @@ EPILOG_FEATURIZE = """examples:
   cx featurize data/samples --config data/samples/cx.yml -o feats.parquet --evidence evidence.csv
   cx featurize tweets.csv --families warmth,tone -o feats.csv --conversations convs.csv
   cx featurize big.csv --chunksize 200000 -o feats.parquet --conversations convs.parquet
+  cx featurize mail/ -o feats.csv --evidence evidence.csv --redact
 
 With --chunksize the input is streamed (CSV, TSV, JSON Lines, Parquet and Twitter files are never
 held whole) and each output is written chunk by chunk (Parquet row groups, or appended CSV/JSONL).
@@ -96,6 +97,7 @@ EPILOG_READ = """examples:
   cx read data/samples --config data/samples/cx.yml --summary
   cx read tweets.csv --format twitter --summary --rejects rejects.csv
   cx read chats.csv --tz Europe/Moscow -o frame.parquet
+  cx read mail/ -o frame.parquet --rejects rejects.csv --redact   # to share: no addresses or names
 """
 
 
