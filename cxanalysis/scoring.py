@@ -213,7 +213,7 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
             }
             row.update(decision=decision, message_id=pd.NA, start=pd.NA, end=pd.NA, quote=pd.NA, suggestion="")
             # the condition's first column with evidence speaks first (AMZ-04: the refund, then the date)
-            hits = [r for c in b.evidence_columns for r in ev_by_feature.get(c, ())]
+            hits = [e for c in b.evidence_columns for e in ev_by_feature.get(c, ())]
             shown = decision == (MISSED if b.anti else MET)  # the condition held: quote what made it hold
             if decision == NA:
                 applies = b.applies.evaluate(conv, nm) if len(conv) else pd.Series([pd.NA], dtype="boolean")
@@ -228,10 +228,7 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
                     row["reason"] = f"does not apply: {b.applies.source} is false"
             elif shown:
                 if hits:
-                    h = hits[0]
-                    row.update(message_id=h["message_id"], start=h["start"], end=h["end"], quote=h["quote"])
-                    detail = f" ({h['detail']})" if isinstance(h["detail"], str) and h["detail"] else ""
-                    row["reason"] = f"{b.condition.source}: {h['feature']} in message {h['message_id']}{detail}"
+                    row["reason"] = f"{b.condition.source}: {_quote_evidence(row, hits[0])}"
                 else:
                     row["reason"] = f"{b.condition.source} holds ({_values(values, b.condition.columns)})"
                 if b.anti:
@@ -242,12 +239,9 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
                 row["reason"] = f"missed: {b.condition.source} is false ({_values(values, b.condition.columns)})"
                 # a playbook may name evidence that shows the miss (TEC-01: the reply in another
                 # language): quote the first such agent message, so the miss has an author
-                against = [r for r in hits if r["role"] == "agent"] if b.evidence else []
+                against = [e for e in hits if e["role"] == "agent"] if b.evidence else []
                 if against:
-                    h = against[0]
-                    row.update(message_id=h["message_id"], start=h["start"], end=h["end"], quote=h["quote"])
-                    detail = f" ({h['detail']})" if isinstance(h["detail"], str) and h["detail"] else ""
-                    row["reason"] += f": {h['feature']} in message {h['message_id']}{detail}"
+                    row["reason"] += f": {_quote_evidence(row, against[0])}"
                 row["suggestion"] = _phrasing(b, lang)
             out.append(row)
     cols = [
@@ -269,6 +263,13 @@ def explain(scores: pd.DataFrame, feats, conversation_id: str, exemplar: str | N
     for c in ("start", "end"):
         frame[c] = frame[c].astype("Int64")
     return frame
+
+
+def _quote_evidence(row: dict, e: dict) -> str:
+    """Put evidence row ``e`` (message, offsets, quote) into ``row``; "feature in message id (detail)"."""
+    row.update(message_id=e["message_id"], start=e["start"], end=e["end"], quote=e["quote"])
+    detail = f" ({e['detail']})" if isinstance(e["detail"], str) and e["detail"] else ""
+    return f"{e['feature']} in message {e['message_id']}{detail}"
 
 
 def _values(values: dict, columns: Iterable[str]) -> str:
