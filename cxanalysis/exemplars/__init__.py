@@ -28,7 +28,11 @@ and the field)::
         phrasings: {en: [...]}
 
 Conditions are the small expression language of :mod:`cxanalysis.exemplars.conditions`,
-over the columns of ``feats.conversations``. A behaviour with ``scope: corpus`` (CRI-05,
+over the columns of ``feats.conversations``. ``evidence: [column, ...]`` names the message
+markers whose evidence rows explain a decision (default: the columns the condition reads);
+named ones also explain a *miss*: ``explain`` quotes the agent message, and the coaching
+report credits the miss to its author (AMZ-07: ``evidence: [ownership_deferral]``; TEC-01:
+``evidence: [language_match]``). A behaviour with ``scope: corpus`` (CRI-05,
 TEC-02, TEC-08) is measured over many conversations (notebooks) and not scored per
 conversation.
 """
