@@ -93,6 +93,11 @@ EPILOG_LEXICON_STATS = (
     + _EXIT_TEXT
 )
 
+REDACT_HELP = (
+    "mask personal data (e-mail addresses, phones, names, handles, order ids) in the ids, names and "
+    "quotes written, the rejects and the warnings, as cx report does"
+)
+
 EPILOG_READ = """examples:
   cx read data/samples --config data/samples/cx.yml --summary
   cx read tweets.csv --format twitter --summary --rejects rejects.csv
@@ -147,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument(
         "--redact",
         action="store_true",
-        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in the ids, names and quotes written, the rejects and the warnings, as cx report does",
+        help=REDACT_HELP,
     )
     f.add_argument(
         "--chunksize",
@@ -186,7 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument(
         "--redact",
         action="store_true",
-        help="mask personal data (e-mail addresses, phones, names, handles, order ids) in the ids, names and quotes written, the rejects and the warnings, as cx report does",
+        help=REDACT_HELP,
     )
 
     rp = sub.add_parser(
